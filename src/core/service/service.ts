@@ -1,0 +1,80 @@
+/**
+ * What the front ends ask of the core. One implementation (`freezerService.ts`) runs the catalogue,
+ * pipeline and Glacier layers; the extension and the CLI each construct it with their own key store,
+ * logger and configuration.
+ */
+import type { GlacierConfig } from '../glacier/config';
+import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
+import type { Logger } from '../log';
+import type {
+  ArchiveInfo, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
+  RestoreResult, RetrievalEstimate, SelectionEntry, SelectionFilters, Tier, VaultInfo,
+} from './types';
+
+/** Where key material lives: VS Code SecretStorage in the extension, a private key file for the CLI. */
+export interface KeyStore {
+  get(id: string): Promise<KeyMaterial | undefined>;
+  put(key: KeyMaterial): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface ServiceOptions {
+  glacier: GlacierConfig;
+  /** Catalogue file (freezer.db). */
+  databasePath: string;
+  /** Where local archive files are built and downloaded. */
+  uploadFolder: string;
+  keyStore: KeyStore;
+  log: Logger;
+  /** Backup-filter patterns and exclusion paths used when a request gives none. */
+  defaultFilters?: SelectionFilters;
+}
+
+export interface FreezerService {
+  /** Subscribe to changes (views refresh on these). Returns an unsubscribe function. */
+  onDidChange(listener: (kind: ChangeKind) => void): () => void;
+  dispose(): Promise<void>;
+
+  // Vaults
+  listVaults(): Promise<VaultInfo[]>;
+  createVault(name: string): Promise<VaultInfo>;
+  removeVault(name: string): Promise<void>;
+  requestInventory(vault: string): Promise<JobInfo>;
+
+  // Archives
+  listArchives(vault: string, page?: { offset: number; limit: number }): Promise<{ items: ArchiveInfo[]; total: number }>;
+  getArchive(id: number): Promise<ArchiveInfo | undefined>;
+  scanSelection(sources: string[], filters?: SelectionFilters, signal?: AbortSignal): Promise<SelectionEntry[]>;
+  freeze(req: FreezeRequest): Promise<ArchiveInfo>;
+  /** Resumes uploads a previous run left unfinished (crash, kill, lost network). */
+  resumeUploads(signal?: AbortSignal): Promise<ArchiveInfo[]>;
+  disconnectArchive(id: number): Promise<ArchiveInfo>;
+  removeArchive(id: number): Promise<void>;
+  estimateRetrieval(id: number): Promise<RetrievalEstimate>;
+  retrieveArchive(id: number, tier: Tier, opts?: { restoreTo?: string; members?: string[] }): Promise<JobInfo>;
+  /** Downloads a completed retrieval into the upload folder (verified), making the archive `liquid`. */
+  downloadArchive(id: number, opts?: { signal?: AbortSignal; onProgress?: FreezeRequest['onProgress'] }): Promise<ArchiveInfo>;
+  restore(req: RestoreRequest): Promise<RestoreResult>;
+
+  // Jobs
+  listJobs(vault?: string): Promise<JobInfo[]>;
+  /** Asks AWS about pending jobs (DescribeJob) and handles those that completed. */
+  refreshJobs(): Promise<JobInfo[]>;
+  /** Listens to the SQS queue (or polls when none) until the signal aborts. */
+  watchJobs(signal: AbortSignal): Promise<void>;
+
+  // Frozen files
+  listFrozen(folder: string): Promise<FrozenEntry[]>;
+  listVersions(path: string): Promise<FileVersion[]>;
+  restoreFileVersion(v: FileVersion, to: string, opts?: Omit<RestoreRequest, 'archiveId' | 'to' | 'members'>): Promise<RestoreResult>;
+
+  // Keys
+  listKeys(): Promise<KeyInfo[]>;
+  createKey(algorithm: KeyAlgorithm, label?: string): Promise<KeyInfo>;
+  exportKey(id: string, form?: 'freezer' | 'legacy'): Promise<string>;
+  importKey(json: string, label?: string): Promise<KeyInfo>;
+  setDefaultKey(id: string | null): Promise<void>;
+
+  // Migration
+  importLegacyDatabase(file: string): Promise<{ vaults: number; archives: number; files: number; jobs: number; keys: number; problems: string[]; legacySecretKeyFound: boolean }>;
+}

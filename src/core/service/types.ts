@@ -1,0 +1,173 @@
+/**
+ * The contract between Freezer's front ends (the VS Code views, commands and panels; the CLI) and the
+ * core. Front ends see these view models only, never catalogue rows or SDK shapes, so the storage and
+ * the AWS calls can change without touching the UI.
+ */
+import type { Compression } from '../archive/description';
+import type { KeyAlgorithm } from '../crypto/keys';
+
+export type ArchiveState = 'building' | 'uploading' | 'local' | 'liquid' | 'frozen' | 'melting' | 'melted' | 'invalid';
+export type Tier = 'Expedited' | 'Standard' | 'Bulk';
+
+export interface VaultInfo {
+  name: string;
+  arn?: string;
+  region: string;
+  createdAt?: string;
+  /** From AWS (last DescribeVault / ListVaults); AWS updates these about once a day. */
+  sizeBytes?: number;
+  remoteArchiveCount?: number;
+  /** Archives the catalogue knows in this vault. */
+  localArchiveCount: number;
+  lastInventory?: string;
+}
+
+export interface ArchiveInfo {
+  /** Catalogue id: stable from `building` on, before Glacier has given an archive id. */
+  id: number;
+  vault: string;
+  glacierId?: string;
+  name: string;
+  description: string;
+  /** Size of the stored (compressed, encrypted) archive in bytes. */
+  size: number;
+  fileCount: number;
+  createdAt: string;
+  state: ArchiveState;
+  localFile?: string;
+  compression: Compression;
+  encryption: { format: 'fzr1' | 'legacy-cbc'; keyId?: string } | null;
+  /** Set while building/uploading/downloading in this process. */
+  activity?: ActivityProgress;
+}
+
+export type ActivityPhase = 'scanning' | 'hashing' | 'packing' | 'uploading' | 'downloading' | 'restoring';
+
+/** Progress of a long operation: "file N of M", bytes, throughput and an ETA. */
+export interface ActivityProgress {
+  phase: ActivityPhase;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  currentFile?: string;
+  bytesPerSecond?: number;
+  etaSeconds?: number;
+}
+
+export interface JobInfo {
+  /** Glacier job id. */
+  id: string;
+  vault: string;
+  action: 'ArchiveRetrieval' | 'InventoryRetrieval';
+  archiveId?: number;
+  archiveName?: string;
+  tier?: Tier;
+  byteRange?: string;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  statusMessage?: string;
+  createdAt: string;
+  completedAt?: string;
+  /** When Freezer downloaded or applied the output. */
+  executedAt?: string;
+  sizeBytes?: number;
+  restoreTarget?: string;
+}
+
+/** One level of the frozen-file hierarchy, by original path. */
+export type FrozenEntry =
+  | { kind: 'folder'; path: string; name: string; fileCount: number }
+  | { kind: 'file'; path: string; name: string; versionCount: number };
+
+export interface FileVersion {
+  /** Original path of the file (as frozen). */
+  path: string;
+  name: string;
+  size: number;
+  sha256: string;
+  mtimeMs?: number;
+  archiveId: number;
+  archiveName: string;
+  vault: string;
+  frozenAt: string;
+  /** Path of the member inside the archive's tar. */
+  memberPath: string;
+  archiveState: ArchiveState;
+}
+
+export type SelectionReason = 'backup' | 'exclusionPath' | 'alreadyFrozen' | 'manual' | 'regex';
+
+/** A file the archive builder lists: selected or not, and why. */
+export interface SelectionEntry {
+  path: string;
+  memberPath: string;
+  size: number;
+  mtimeMs: number;
+  sha256?: string;
+  selected: boolean;
+  reasons: SelectionReason[];
+  /** For already-frozen files: where the last archive holding it had it. */
+  frozenAs?: { archiveName: string; path: string };
+}
+
+export interface SelectionFilters {
+  backupPatterns?: readonly string[];
+  exclusionPaths?: readonly string[];
+  filterAlreadyFrozen?: boolean;
+  filterBackup?: boolean;
+  filterExclusionPaths?: boolean;
+  filterManual?: boolean;
+}
+
+export interface FreezeRequest {
+  vault: string;
+  /** Files and folders (folders recursive), or an exact list of files from the archive builder. */
+  sources: string[];
+  /** When given, only these absolute file paths are packed (the builder's selection). */
+  selectedFiles?: string[];
+  name?: string;
+  description?: string;
+  compression?: Compression;
+  /** Key id to encrypt with; null for no encryption; undefined for the default key. */
+  keyId?: string | null;
+  filters?: SelectionFilters;
+  signal?: AbortSignal;
+  onProgress?: (p: ActivityProgress) => void;
+}
+
+export interface RetrievalEstimate {
+  archiveId: number;
+  sizeBytes: number;
+  pricesAsOf: string;
+  region: string;
+  tiers: { tier: Tier; costUsd: number; typicalHours: string }[];
+}
+
+export interface RestoreRequest {
+  archiveId: number;
+  to: string;
+  /** Member paths; all when omitted. */
+  members?: string[];
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: ActivityProgress) => void;
+}
+
+export interface RestoreResult {
+  /** 'restored' when the files are on disk; 'retrieving' when a retrieval job had to be started first. */
+  status: 'restored' | 'retrieving';
+  files: string[];
+  job?: JobInfo;
+}
+
+export interface KeyInfo {
+  id: string;
+  algorithm: KeyAlgorithm;
+  fingerprint: string;
+  label: string;
+  createdAt: string;
+  isDefault: boolean;
+  legacy: boolean;
+}
+
+export type ChangeKind = 'vaults' | 'archives' | 'jobs' | 'files' | 'keys' | 'settings';
