@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeleteMessageCommand, Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { Logger, nullLogger } from '../log';
+import { GlacierClients } from './clients';
+import { DEFAULT_POLL_TIME_SECONDS } from './config';
+import { JobInfo, toJobInfo } from './jobs';
+import { errText } from './multipartUploader';
+
+export type ParsedNotification = { ok: true; job: JobInfo; via: 'sns' | 'raw' } | { ok: false; reason: string };
+
+const JOB_ACTIONS = new Set(['ArchiveRetrieval', 'InventoryRetrieval', 'Select']);
+
+/**
+ * Reads an SQS message body as a Glacier job notification, whether SNS wrapped it in its envelope
+ * (`{"Type":"Notification","Message":"<json>"}`) or delivered it raw. Never throws.
+ */
+export function parseJobNotification(body: string | undefined): ParsedNotification {
+  if (!body) return { ok: false, reason: 'empty message' };
+  let o: unknown;
+  try {
+    o = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  let via: 'sns' | 'raw' = 'raw';
+  if (isObject(o) && o.Type === 'Notification' && typeof o.Message === 'string') {
+    via = 'sns';
+    try {
+      o = JSON.parse(o.Message);
+    } catch {
+      return { ok: false, reason: 'SNS message is not JSON' };
+    }
+  }
+  if (!isObject(o)) return { ok: false, reason: 'not a JSON object' };
+  if (typeof o.JobId !== 'string' || !o.JobId) return { ok: false, reason: 'no JobId' };
+  if (typeof o.Action !== 'string' || !JOB_ACTIONS.has(o.Action)) return { ok: false, reason: `not a Glacier job action (${String(o.Action)})` };
+  if (typeof o.VaultARN !== 'string' || !o.VaultARN.includes(':glacier:')) return { ok: false, reason: 'no Glacier VaultARN' };
+  if (typeof o.StatusCode !== 'string') return { ok: false, reason: 'no StatusCode' };
+  return { ok: true, job: toJobInfo(o), via };
+}
+
+const isObject = (o: unknown): o is Record<string, unknown> => typeof o === 'object' && o !== null && !Array.isArray(o);
+
+/** The vault name from a vault ARN (`arn:aws:glacier:region:account:vaults/name`). */
+export function vaultNameFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+export interface NotificationListenerOptions {
+  clients: GlacierClients;
+  queueUrl: string;
+  /**
+   * Called for each job notification. Resolve to have the message deleted; throw to leave it for
+   * redelivery after the queue's visibility timeout. Unknown jobs are the handler's to ignore.
+   */
+  onJob: (job: JobInfo) => Promise<void> | void;
+  logger?: Logger;
+  waitTimeSeconds?: number;
+  signal?: AbortSignal;
+}
+
+export interface NotificationListener {
+  /** Stops after the current poll and resolves when the loop has ended. */
+  stop(): Promise<void>;
+  /** Resolves when the loop ends (stop or signal). */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Long-polls an SQS queue subscribed to the vaults' SNS topic. Messages that are not Glacier job
+ * notifications are logged and deleted; receive errors back off and the loop goes on.
+ */
+export function startNotificationListener(opts: NotificationListenerOptions): NotificationListener {
+  const log = opts.logger ?? nullLogger;
+  const stopper = new AbortController();
+  const onAbort = () => stopper.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) stopper.abort();
+  const signal = stopper.signal;
+
+  const loop = async () => {
+    let failures = 0;
+    while (!signal.aborted) {
+      let messages: Message[] = [];
+      try {
+        const out = await opts.clients.sqs.send(new ReceiveMessageCommand({
+          QueueUrl: opts.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: opts.waitTimeSeconds ?? DEFAULT_POLL_TIME_SECONDS,
+        }), { abortSignal: signal });
+        messages = out.Messages ?? [];
+        failures = 0;
+      } catch (e) {
+        if (signal.aborted) break;
+        failures++;
+        const delay = Math.min(60_000, 500 * 2 ** Math.min(failures, 7));
+        log.warn('Receiving job notifications from %s failed (%s); retrying in %d s', opts.queueUrl, errText(e), Math.round(delay / 1000));
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      for (const m of messages) await handle(m);
+    }
+  };
+
+  const handle = async (m: Message) => {
+    const parsed = parseJobNotification(m.Body);
+    if (!parsed.ok) {
+      log.warn('Ignoring SQS message %s: %s', m.MessageId ?? '?', parsed.reason);
+      await remove(m);
+      return;
+    }
+    try {
+      await opts.onJob(parsed.job);
+      await remove(m);
+    } catch (e) {
+      log.error('Handling notification for job %s failed (%s); it will be delivered again', parsed.job.jobId, errText(e));
+    }
+  };
+
+  const remove = async (m: Message) => {
+    if (!m.ReceiptHandle) return;
+    try {
+      await opts.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+    } catch (e) {
+      log.warn('Could not delete SQS message %s: %s', m.MessageId ?? '?', errText(e));
+    }
+  };
+
+  const done = loop().finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  return {
+    done,
+    stop: async () => {
+      stopper.abort();
+      await done;
+    },
+  };
+}
