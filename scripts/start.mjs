@@ -19,7 +19,7 @@ const port = Number(argv[argv.indexOf('--port') + 1] || process.env.FREEZER_PORT
 const state = path.join(root, '.freezer-dev');
 if (argv.includes('--fresh')) fs.rmSync(state, { recursive: true, force: true });
 
-for (const step of [['scripts/build.mjs', '--production'], ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '-o', 'freezer.vsix']]) {
+for (const step of [['scripts/build.mjs', '--production'], ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', 'freezer.vsix']]) {
   const r = spawnSync(process.execPath, step, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
