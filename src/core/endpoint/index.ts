@@ -1,0 +1,70 @@
+import { FaultInjector } from './faults';
+import type { GlacierContext } from './glacier/context';
+import { GlacierStore } from './glacier/glacierStore';
+import { JobRunner } from './glacier/jobRunner';
+import { resolveOptions, type FaultKind, type FaultOptions, type LocalEndpointOptions } from './options';
+import { createEndpointServer, listen } from './server';
+import { TopicService } from './sns/topicService';
+import { QueueService } from './sqs/queueService';
+import { Storage } from './storage';
+
+export type { FaultKind, FaultOptions, LocalEndpointOptions, RetrievalTier } from './options';
+export { parseJobDelays } from './options';
+
+export interface LocalEndpoint {
+  /** Base URL to give the AWS SDK clients as `endpoint`, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** Switches fault injection on (or off with undefined) while running. */
+  setFaults(faults: FaultOptions | undefined): void;
+  /** How many faults of each kind were injected so far. */
+  faultCounts(): Record<FaultKind, number>;
+  /** Stops listening, ends open connections and long polls, and waits for pending writes. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local Glacier + SQS + SNS endpoint on one HTTP port. State lives in `options.dir` and is
+ * reloaded on the next start.
+ */
+export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
+  const opts = resolveOptions(options);
+  const storage = new Storage(opts.dir);
+  await storage.init();
+  let baseUrl = '';
+  const sqs = new QueueService(storage, opts.region, opts.accountId, () => baseUrl);
+  const sns = new TopicService(storage, sqs, opts.region, opts.accountId, () => baseUrl);
+  const store = new GlacierStore(storage);
+  const jobs = new JobRunner();
+  const glacier: GlacierContext = {
+    opts, storage, store, jobs,
+    topics: { topicExists: (arn) => sns.topicExists(arn), publish: async (arn, msg, subject) => { await sns.publish(arn, msg, subject); } },
+  };
+  jobs.attach(glacier);
+  await Promise.all([sqs.load(), sns.load(), store.load()]);
+  const faults = new FaultInjector(options.faults);
+  const server = createEndpointServer({ glacier, sqs, sns, faults });
+  const addr = await listen(server, opts.port, opts.host);
+  const host = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+  baseUrl = `http://${host === '[::]' ? '[::1]' : host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+  jobs.resumeAll();
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port: addr.port,
+    region: opts.region,
+    accountId: opts.accountId,
+    setFaults: (f) => faults.set(f),
+    faultCounts: () => ({ ...faults.counts }),
+    close: () => (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      sqs.close();
+      server.closeAllConnections();
+      await closed;
+      await jobs.close();
+      await storage.flush();
+    })()),
+  };
+}
