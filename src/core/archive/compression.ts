@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { Duplex, PassThrough, type Transform } from 'node:stream';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { FreezerError } from '../errors';
+import type { Compression } from './description';
+
+/**
+ * Compression in independent frames: each frame of tar is compressed alone (a gzip member, a bzip2
+ * stream, a zstd frame), so frames compress in parallel and any frame decompresses alone. The
+ * concatenation is a normal .tar.gz / .tar.bz2 / .tar.zst that standard tools read.
+ */
+export interface FrameCodec {
+  compression: Compression;
+  compressFrame(tar: Buffer): Promise<Buffer>;
+  /** Decompresses whole frames (a concatenation of them). */
+  decompressFrames(data: Buffer): Promise<Buffer>;
+  createDecompressStream(): Duplex;
+}
+
+const gzipAsync = promisify(zlib.gzip);
+const gunzipAsync = promisify(zlib.gunzip);
+
+type ZstdZlib = {
+  zstdCompress?: (b: Buffer, cb: (e: Error | null, r: Buffer) => void) => void;
+  zstdDecompress?: (b: Buffer, cb: (e: Error | null, r: Buffer) => void) => void;
+  createZstdDecompress?: () => Transform;
+};
+const zz = zlib as unknown as ZstdZlib;
+
+/** zstd only where the runtime's zlib has it (Node ≥ 22.15); Node 20 does not. */
+export function zstdAvailable(): boolean {
+  return typeof zz.zstdCompress === 'function' && typeof zz.createZstdDecompress === 'function';
+}
+
+export const BZIP2_BINARY = process.env.FREEZER_BZIP2 || 'bzip2';
+
+function bzip2Missing(e: unknown): FreezerError {
+  return new FreezerError(
+    'Bzip2Unavailable',
+    `bzip2 archives need the "${BZIP2_BINARY}" program, which could not be started. Install bzip2 (e.g. apt install bzip2, brew install bzip2) and try again.`,
+    { cause: e },
+  );
+}
+
+/** Runs bzip2 over a buffer. */
+function runBzip2(args: string[], input: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BZIP2_BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.on('error', (e) => reject(bzip2Missing(e)));
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdin.on('error', () => undefined);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new FreezerError('Corrupt', `bzip2 failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+function bzip2DecompressStream(): Duplex {
+  const child = spawn(BZIP2_BINARY, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = new PassThrough();
+  const err: Buffer[] = [];
+  const d = Duplex.from({ writable: child.stdin, readable: out });
+  child.on('error', (e) => d.destroy(bzip2Missing(e)));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  child.stdin.on('error', () => undefined);
+  child.stdout.pipe(out, { end: false });
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else out.destroy(new FreezerError('Corrupt', `The bzip2 data is damaged: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+  });
+  d.on('close', () => {
+    if (child.exitCode === null) child.kill();
+  });
+  return d;
+}
+
+export function frameCodec(compression: Compression, level?: number): FrameCodec {
+  switch (compression) {
+    case 'gzip':
+      return {
+        compression,
+        compressFrame: (b) => gzipAsync(b, { level: level ?? 6 }),
+        decompressFrames: (b) => gunzipAsync(b),
+        createDecompressStream: () => zlib.createGunzip({ chunkSize: 256 * 1024 }),
+      };
+    case 'bzip2':
+      return {
+        compression,
+        compressFrame: (b) => runBzip2([`-${Math.min(9, Math.max(1, level ?? 9))}`, '-c'], b),
+        decompressFrames: (b) => runBzip2(['-dc'], b),
+        createDecompressStream: bzip2DecompressStream,
+      };
+    case 'zstd': {
+      if (!zstdAvailable()) {
+        throw new FreezerError('UnsupportedCompression', `zstd needs a runtime whose zlib has it (Node ≥ 22.15); this is Node ${process.versions.node}. Use gzip.`);
+      }
+      return {
+        compression,
+        compressFrame: promisify(zz.zstdCompress!) as (b: Buffer) => Promise<Buffer>,
+        decompressFrames: promisify(zz.zstdDecompress!) as (b: Buffer) => Promise<Buffer>,
+        createDecompressStream: () => zz.createZstdDecompress!(),
+      };
+    }
+    case 'none':
+      return {
+        compression,
+        compressFrame: async (b) => b,
+        decompressFrames: async (b) => b,
+        createDecompressStream: () => new PassThrough(),
+      };
+    default:
+      throw new FreezerError('UnsupportedCompression', `Unknown compression "${String(compression)}"; use gzip, bzip2, zstd or none.`);
+  }
+}
+
+/** Recognises a compressed stream by its first bytes (tar when nothing matches). */
+export function detectCompression(head: Buffer): Compression | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'none';
+  if (head.length >= 1024 && head.subarray(0, 1024).every((b) => b === 0)) return 'none'; // empty tar
+  return null;
+}

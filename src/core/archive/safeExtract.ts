@@ -1,0 +1,196 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { FreezerError, throwIfAborted } from '../errors';
+
+export interface RestoredFile {
+  /** Member path in the archive. */
+  path: string;
+  /** Where it was written. */
+  target: string;
+  type: 'file' | 'directory' | 'symlink' | 'link';
+  size: number;
+  /** SHA-256 of the written bytes (files only). */
+  sha256?: string;
+  /** True when it matched the expected SHA-256 given by the caller. */
+  verified: boolean;
+}
+
+export interface ExtractOptions {
+  to: string;
+  /** Only these members (a folder selects everything under it). */
+  members?: readonly string[];
+  overwrite?: boolean;
+  expectedSha256?: ReadonlyMap<string, string>;
+  signal?: AbortSignal;
+  /** Called as each entry starts and after each file with its byte count. */
+  onEntry?: (memberPath: string) => void;
+  onFileDone?: (f: RestoredFile) => void;
+}
+
+/** Member path → safe relative segments; refuses absolute paths and '..'. */
+export function safeMemberSegments(name: string): string[] {
+  const n = name.replace(/\/+$/, '');
+  if (n === '' || n.startsWith('/') || n.startsWith('\\') || /^[A-Za-z]:/.test(n)) {
+    throw new FreezerError('UnsafeEntry', `The archive member "${name}" has an absolute path; refusing to extract it.`);
+  }
+  const segs = n.split('/').filter((s) => s !== '' && s !== '.');
+  if (segs.some((s) => s === '..')) throw new FreezerError('UnsafeEntry', `The archive member "${name}" climbs out of the target folder with "..".`);
+  if (segs.some((s) => s.includes('\0') || (path.sep === '\\' && /[\\:]/.test(s)))) throw new FreezerError('UnsafeEntry', `The archive member "${name}" has a name this system cannot store safely.`);
+  if (!segs.length) throw new FreezerError('UnsafeEntry', `The archive member "${name}" has an empty path.`);
+  return segs;
+}
+
+function selected(member: string, wanted: readonly string[] | undefined): boolean {
+  if (!wanted) return true;
+  return wanted.some((w) => {
+    const x = w.replace(/\/+$/, '');
+    return member === x || member.startsWith(x + '/');
+  });
+}
+
+function inside(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** Extracts a tar stream into `to`, refusing anything that would land outside it. */
+export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts: ExtractOptions): Promise<RestoredFile[]> {
+  await fsp.mkdir(opts.to, { recursive: true });
+  const root = await fsp.realpath(opts.to);
+  const safeDirs = new Set<string>([root]);
+  const restored: RestoredFile[] = [];
+  const dirMeta: Array<{ target: string; mode: number; mtime: Date }> = [];
+
+  // Creates parent folders one by one, refusing to pass through a link that leads outside the root.
+  const ensureDir = async (dir: string, member: string): Promise<void> => {
+    if (safeDirs.has(dir)) return;
+    if (!inside(root, dir)) throw new FreezerError('UnsafeEntry', `"${member}" would be written outside ${root}.`);
+    await ensureDir(path.dirname(dir), member);
+    let st = await fsp.lstat(dir).catch(() => null);
+    if (!st) {
+      await fsp.mkdir(dir).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
+      st = await fsp.lstat(dir);
+    }
+    if (st.isSymbolicLink()) {
+      const real = await fsp.realpath(dir);
+      if (!inside(root, real)) throw new FreezerError('UnsafeEntry', `"${member}" would be written through the link ${dir}, which leads outside ${root}.`);
+      st = await fsp.stat(dir);
+    }
+    if (!st.isDirectory()) throw new FreezerError('TargetExists', `${dir} exists and is not a folder, so "${member}" cannot be restored under it.`);
+    safeDirs.add(dir);
+  };
+
+  const checkFree = async (target: string, member: string): Promise<void> => {
+    if (opts.overwrite) return;
+    const st = await fsp.lstat(target).catch(() => null);
+    if (st) throw new FreezerError('TargetExists', `${target} already exists; allow overwriting to replace it (member "${member}").`);
+  };
+
+  const ex = tar.extract();
+  const feeding = pipeline(source, ex as unknown as NodeJS.WritableStream);
+  feeding.catch(() => undefined);
+  try {
+    for await (const entry of ex as AsyncIterable<Readable & { header: tar.Header }>) {
+      throwIfAborted(opts.signal);
+      const h = entry.header;
+      const name = h.name;
+      const segs = safeMemberSegments(name);
+      const member = segs.join('/');
+      if (!selected(member, opts.members)) {
+        entry.resume();
+        continue;
+      }
+      opts.onEntry?.(member);
+      const target = path.join(root, ...segs);
+      await ensureDir(path.dirname(target), member);
+      const mtime = h.mtime ?? new Date();
+      switch (h.type) {
+        case 'directory': {
+          entry.resume();
+          await ensureDir(target, member);
+          dirMeta.push({ target, mode: (h.mode ?? 0o755) & 0o777, mtime });
+          restored.push({ path: member, target, type: 'directory', size: 0, verified: false });
+          break;
+        }
+        case 'file':
+        case 'contiguous-file': {
+          await checkFree(target, member);
+          const tmp = path.join(path.dirname(target), `.${path.basename(target).slice(0, 200)}.freezer-${randomBytes(4).toString('hex')}`);
+          const hash = createHash('sha256');
+          let size = 0;
+          try {
+            await pipeline(
+              entry,
+              async function* (src: AsyncIterable<Buffer>) {
+                for await (const c of src) {
+                  hash.update(c);
+                  size += c.length;
+                  yield c;
+                }
+              },
+              createWriteStream(tmp, { flags: 'wx', mode: 0o600 }),
+            );
+            const sha256 = hash.digest('hex');
+            const expected = opts.expectedSha256?.get(member);
+            if (expected && expected.toLowerCase() !== sha256) {
+              throw new FreezerError('ChecksumMismatch', `"${member}" restored with SHA-256 ${sha256}, but the catalogue expects ${expected}: the archive or the key is wrong. The file was not written.`);
+            }
+            await fsp.chmod(tmp, (h.mode ?? 0o644) & 0o777);
+            await fsp.utimes(tmp, mtime, mtime);
+            await checkFree(target, member);
+            await fsp.rename(tmp, target);
+            const f: RestoredFile = { path: member, target, type: 'file', size, sha256, verified: !!expected };
+            restored.push(f);
+            opts.onFileDone?.(f);
+          } catch (e) {
+            await fsp.rm(tmp, { force: true });
+            throw e;
+          }
+          break;
+        }
+        case 'symlink': {
+          entry.resume();
+          const link = h.linkname ?? '';
+          if (path.isAbsolute(link) || !inside(root, path.resolve(path.dirname(target), link))) {
+            throw new FreezerError('UnsafeEntry', `The archive member "${member}" is a link to "${link}", outside the target folder; refusing it.`);
+          }
+          await checkFree(target, member);
+          if (opts.overwrite) await fsp.rm(target, { force: true });
+          await fsp.symlink(link, target);
+          restored.push({ path: member, target, type: 'symlink', size: 0, verified: false });
+          break;
+        }
+        case 'link': {
+          entry.resume();
+          const src = path.join(root, ...safeMemberSegments(h.linkname ?? ''));
+          const real = await fsp.realpath(src).catch(() => null);
+          if (!real || !inside(root, real)) {
+            throw new FreezerError('UnsafeEntry', `The archive member "${member}" is a hard link to "${h.linkname}", which is not a restored file inside the target folder.`);
+          }
+          await checkFree(target, member);
+          if (opts.overwrite) await fsp.rm(target, { force: true });
+          await fsp.link(real, target);
+          restored.push({ path: member, target, type: 'link', size: 0, verified: false });
+          break;
+        }
+        default:
+          entry.resume();
+          throw new FreezerError('UnsafeEntry', `The archive member "${member}" is a ${h.type ?? 'special'} entry (device, FIFO…); Freezer restores only files, folders and links.`);
+      }
+    }
+    await feeding;
+  } catch (e) {
+    ex.destroy();
+    await feeding.catch(() => undefined);
+    throw e;
+  }
+  // Folder modes and times last, so read-only folders do not block their children.
+  for (const d of dirMeta.reverse()) {
+    await fsp.chmod(d.target, d.mode).catch(() => undefined);
+    await fsp.utimes(d.target, d.mtime, d.mtime).catch(() => undefined);
+  }
+  return restored;
+}

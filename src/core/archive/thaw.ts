@@ -1,0 +1,140 @@
+import { createReadStream, promises as fsp } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { FreezerError, throwIfAborted, CancellationError } from '../errors';
+import { createFzr1DecryptStream, isFzr1 } from '../crypto/fzr1';
+import { createLegacyCbcDecryptStream } from '../crypto/legacyCbc';
+import { detectCompression, frameCodec } from './compression';
+import { parseDescription, type ArchiveDescription, type Compression, type EncryptionFormat } from './description';
+import { resolveKey, type KeySource } from './keyLookup';
+import { ProgressReporter, type PipelineProgress } from './progress';
+import { extractTar, type RestoredFile } from './safeExtract';
+import { peekStream } from './streamPeek';
+
+export type ThawProgress = PipelineProgress;
+
+export interface ThawOptions {
+  /** Archive file path, or its bytes as a stream. */
+  input: string | Readable;
+  /** Folder to restore into (created if missing). */
+  to: string;
+  /** Keys to choose from, or a lookup called with what the archive says about its key. */
+  keys?: KeySource;
+  /** The Glacier description: needed for legacy encrypted archives (it names the cipher). */
+  description?: string;
+  members?: readonly string[];
+  overwrite?: boolean;
+  /** Member path → expected SHA-256 (hex); a mismatch fails with ChecksumMismatch and leaves no file. */
+  expectedSha256?: ReadonlyMap<string, string>;
+  /** Total input bytes, for progress when `input` is a stream. */
+  inputSize?: number;
+  /** Number of files expected, for "file N of M" (e.g. from the catalogue). */
+  filesTotal?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ThawProgress) => void;
+}
+
+export interface ArchiveFormat {
+  encryption: EncryptionFormat;
+  compression: Compression;
+}
+
+const isTarLike = (c: Compression | null): boolean => c !== null;
+
+/** Decrypts, decompresses and safely extracts an archive (ours or the original tool's). */
+export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
+  const { signal } = opts;
+  throwIfAborted(signal);
+  const desc: ArchiveDescription | undefined = opts.description ? parseDescription(opts.description) : undefined;
+  let inputSize = opts.inputSize ?? 0;
+  let source: Readable;
+  if (typeof opts.input === 'string') {
+    const st = await fsp.stat(opts.input).catch((e: unknown) => {
+      throw new FreezerError('NotFound', `Cannot read the archive ${opts.input as string}: ${(e as Error).message}`, { cause: e });
+    });
+    inputSize = st.size;
+    source = createReadStream(opts.input, { highWaterMark: 1024 * 1024 });
+  } else {
+    source = opts.input;
+  }
+  const progress = new ProgressReporter(opts.onProgress, opts.filesTotal ?? opts.members?.length ?? 0, inputSize);
+  let bytesRead = 0;
+  const counter = new Transform({
+    transform(c: Buffer, _e, cb) {
+      bytesRead += c.length;
+      progress.update({ bytesDone: bytesRead });
+      cb(null, c);
+    },
+  });
+  source.on('error', (e) => counter.destroy(e));
+  source.pipe(counter);
+
+  let [head, stream] = await peekStream(counter, 512);
+  let encryption: EncryptionFormat;
+  if (isFzr1(head)) {
+    encryption = 'fzr1';
+    const keys = opts.keys;
+    stream = stream.pipe(createFzr1DecryptStream((fp) => resolveKey(keys, { format: 'fzr1', fingerprint: fp, description: desc })));
+  } else if (isTarLike(detectCompression(head)) && desc?.encryption !== 'legacy-cbc') {
+    encryption = 'none';
+  } else if (desc?.encryption === 'legacy-cbc' || (opts.keys && head.length > 0)) {
+    encryption = 'legacy-cbc';
+    const key = await resolveKey(opts.keys, { format: 'legacy-cbc', algorithm: desc?.algorithm, legacyKeyId: desc?.legacyKeyId, description: desc });
+    stream = forward(stream, createLegacyCbcDecryptStream(key));
+  } else if (head.length === 0) {
+    throw new FreezerError('Truncated', 'The archive is empty.');
+  } else {
+    throw new FreezerError('UnknownFormat', 'The archive is neither fzr1, tar, gzip, bzip2 nor zstd; if it is an encrypted archive of the original Freezer, give its description and key.');
+  }
+  const wrongKeyHint = encryption === 'legacy-cbc' ? ' Legacy archives have no authentication: a wrong key shows up like this.' : '';
+
+  let plainHead: Buffer;
+  [plainHead, stream] = await peekStream(stream, 1024);
+  const compression = detectCompression(plainHead);
+  if (!compression) {
+    if (encryption === 'legacy-cbc') throw new FreezerError('WrongKey', `The archive did not decrypt to tar, gzip or bzip2 data: the key is wrong or the archive is damaged.${wrongKeyHint}`);
+    throw new FreezerError('Corrupt', 'The archive content is not tar, gzip, bzip2 or zstd data.');
+  }
+  const codec = frameCodec(compression);
+  const tarStream = forward(stream, codec.createDecompressStream());
+
+  let filesDone = 0;
+  try {
+    return await extractTar(tarStream, {
+      to: opts.to,
+      members: opts.members,
+      overwrite: opts.overwrite,
+      expectedSha256: opts.expectedSha256,
+      signal,
+      onEntry: (m) => progress.update({ currentFile: m }),
+      onFileDone: () => progress.update({ filesDone: ++filesDone }),
+    }).then((r) => {
+      progress.update({ filesDone, currentFile: '', bytesDone: bytesRead }, true);
+      return r;
+    });
+  } catch (e) {
+    source.destroy();
+    if (signal?.aborted && !(e instanceof CancellationError)) throw new CancellationError();
+    throw mapStreamError(e, encryption, wrongKeyHint);
+  }
+}
+
+/** Pipes a into b, forwarding a's errors to b (so the consumer of b sees them). */
+function forward(a: Readable, b: Transform | import('node:stream').Duplex): Readable {
+  a.on('error', (e) => b.destroy(e));
+  return a.pipe(b) as unknown as Readable;
+}
+
+/** zlib / tar errors → FreezerError codes a user can act on. */
+export function mapStreamError(e: unknown, encryption: EncryptionFormat, hint = ''): unknown {
+  if (e instanceof FreezerError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const msg = err?.message ?? String(e);
+  if (encryption === 'legacy-cbc' && (err?.code?.startsWith('Z_') || /tar header|incorrect header|invalid/i.test(msg))) {
+    return new FreezerError('WrongKey', `The archive did not decrypt to valid data (${msg}): the key is wrong or the archive is damaged.${hint}`, { cause: e });
+  }
+  if (err?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(msg)) return new FreezerError('Truncated', `The archive ends too early (${msg}): it was truncated.`, { cause: e });
+  if (err?.code?.startsWith('Z_') || /tar header|Unexpected end of data|corrupt/i.test(msg)) {
+    return new FreezerError('Corrupt', `The archive is damaged: ${msg}`, { cause: e });
+  }
+  return e;
+}
