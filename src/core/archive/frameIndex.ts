@@ -1,5 +1,5 @@
 import { FreezerError } from '../errors';
-import { FZR1_HEADER_SIZE, FZR1_TAG_SIZE, fzr1EncryptedSize } from '../crypto/fzr1';
+import { FZR1_HEADER_SIZE, fzr1ChunkRange, fzr1EncryptedSize } from '../crypto/fzr1';
 import type { Compression } from './description';
 
 /** One independently compressed frame: a slice of the tar and where its compressed bytes lie. */
@@ -47,13 +47,8 @@ export function encryptedRange(enc: IndexEncryption, payloadSize: number, start:
   switch (enc.format) {
     case 'none':
       return [start, end];
-    case 'fzr1': {
-      const sealed = enc.chunkSize + FZR1_TAG_SIZE;
-      const first = Math.floor(start / enc.chunkSize);
-      const last = Math.floor(Math.max(start, end - 1) / enc.chunkSize);
-      const total = fzr1EncryptedSize(payloadSize, enc.chunkSize);
-      return [enc.headerSize + first * sealed, Math.min(total, enc.headerSize + (last + 1) * sealed)];
-    }
+    case 'fzr1':
+      return fzr1ChunkRange(Math.floor(start / enc.chunkSize), Math.floor(Math.max(start, end - 1) / enc.chunkSize), payloadSize, enc.chunkSize);
     case 'legacy-cbc': {
       const B = enc.blockSize;
       // One block earlier: CBC needs the previous ciphertext block (or the IV) to decrypt a block.

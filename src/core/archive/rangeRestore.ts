@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { FreezerError, throwIfAborted } from '../errors';
-import { Fzr1Codec, FZR1_HEADER_SIZE, FZR1_TAG_SIZE, isFzr1, parseFzr1Header } from '../crypto/fzr1';
+import { Fzr1Codec, fzr1ChunkRange, FZR1_HEADER_SIZE, FZR1_LENGTH_FIELD, FZR1_TAG_SIZE, isFzr1, parseFzr1Header, unpadFinalChunk } from '../crypto/fzr1';
 import { blockSize, type KeyMaterial } from '../crypto/keys';
 import { legacyCbcDecryptSlice } from '../crypto/legacyCbc';
 import { detectCompression, frameCodec } from './compression';
@@ -33,7 +33,7 @@ export interface PayloadReader {
   read(start: number, end: number): Promise<Buffer>;
 }
 
-export async function openPayloadReader(opts: { readRange: ReadRange; archiveSize: number; keys?: KeySource; description?: string; encryption?: IndexEncryption }): Promise<PayloadReader> {
+export async function openPayloadReader(opts: { readRange: ReadRange; archiveSize: number; keys?: KeySource; description?: string; encryption?: IndexEncryption; payloadSize?: number }): Promise<PayloadReader> {
   const { readRange, archiveSize } = opts;
   const desc = opts.description ? parseDescription(opts.description) : undefined;
   if (opts.encryption?.format === 'none') return { encryption: { format: 'none' }, payloadSize: archiveSize, read: (s, e) => readBuf(readRange, s, e) };
@@ -45,10 +45,13 @@ export async function openPayloadReader(opts: { readRange: ReadRange; archiveSiz
     const codec = new Fzr1Codec(header, key);
     const cs = header.chunkSize;
     const sealed = cs + FZR1_TAG_SIZE;
-    const chunks = Math.ceil((archiveSize - FZR1_HEADER_SIZE) / sealed);
-    const payloadSize = archiveSize - FZR1_HEADER_SIZE - chunks * FZR1_TAG_SIZE;
-    if (chunks < 1 || payloadSize < 0 || Math.floor(payloadSize / cs) + 1 !== chunks) throw new FreezerError('Truncated', 'The archive size does not fit whole fzr1 chunks: it was truncated.');
-    const lastChunk = chunks - 1;
+    const finalSealed = cs + FZR1_LENGTH_FIELD + FZR1_TAG_SIZE;
+    const full = (archiveSize - FZR1_HEADER_SIZE - finalSealed) / sealed;
+    if (!Number.isInteger(full) || full < 0) throw new FreezerError('Truncated', 'The archive size does not fit whole fzr1 chunks: it was truncated.');
+    const finalIndex = full;
+    const finalStart = FZR1_HEADER_SIZE + full * sealed;
+    // The payload size is known from an index; otherwise the final chunk's length field tells it.
+    const payloadSize = opts.payloadSize ?? full * cs + unpadFinalChunk(codec.decryptChunk(finalIndex, await readBuf(readRange, finalStart, archiveSize), true), cs).length;
     return {
       encryption: { format: 'fzr1', chunkSize: cs, headerSize: FZR1_HEADER_SIZE },
       payloadSize,
@@ -56,11 +59,12 @@ export async function openPayloadReader(opts: { readRange: ReadRange; archiveSiz
         if (end <= start) return Buffer.alloc(0);
         const first = Math.floor(start / cs);
         const last = Math.floor((end - 1) / cs);
-        const enc = await readBuf(readRange, FZR1_HEADER_SIZE + first * sealed, Math.min(archiveSize, FZR1_HEADER_SIZE + (last + 1) * sealed));
+        const [rs, re] = fzr1ChunkRange(first, last, payloadSize, cs);
+        const enc = await readBuf(readRange, rs, re);
         const plain: Buffer[] = [];
         for (let i = first; i <= last; i++) {
           const off = (i - first) * sealed;
-          plain.push(codec.decryptChunk(i, enc.subarray(off, off + sealed), i === lastChunk));
+          plain.push(i === finalIndex ? unpadFinalChunk(codec.decryptChunk(i, enc.subarray(off, off + finalSealed), true), cs) : codec.decryptChunk(i, enc.subarray(off, off + sealed), false));
         }
         const all = Buffer.concat(plain);
         return all.subarray(start - first * cs, end - first * cs);
@@ -142,7 +146,7 @@ export function memberArchiveRange(index: FrameIndex, member: string): { start: 
 export async function restoreMemberFromRange(opts: RangeRestoreOptions): Promise<RestoredFile[]> {
   const { index } = opts;
   const range = memberArchiveRange(index, opts.member);
-  const reader = await openPayloadReader({ readRange: opts.readRange, archiveSize: index.archiveSize, keys: opts.keys, description: opts.description, encryption: index.encryption });
+  const reader = await openPayloadReader({ readRange: opts.readRange, archiveSize: index.archiveSize, keys: opts.keys, description: opts.description, encryption: index.encryption, payloadSize: index.payloadSize });
   const codec = frameCodec(index.compression);
   async function* tarBytes(): AsyncGenerator<Buffer> {
     for (let f = range.frames[0]; f <= range.frames[1]; f++) {

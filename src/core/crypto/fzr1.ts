@@ -114,17 +114,40 @@ export class Fzr1Codec {
   }
 }
 
-/** Size of the fzr1 file holding `plainSize` bytes (the final chunk may be empty). */
+/** The final chunk's plaintext: data (0..chunkSize bytes) ‖ zero padding ‖ u32 data length: always chunkSize + 4. */
+export const FZR1_LENGTH_FIELD = 4;
+
+/** Number of chunks holding `plainSize` bytes: all full except the final one, which holds 0..chunkSize. */
+export function fzr1ChunkCount(plainSize: number, chunkSize: number): number {
+  return Math.max(1, Math.ceil(plainSize / chunkSize));
+}
+
+/** Size of the fzr1 file holding `plainSize` bytes. */
 export function fzr1EncryptedSize(plainSize: number, chunkSize: number): number {
-  const chunks = Math.floor(plainSize / chunkSize) + 1;
-  return FZR1_HEADER_SIZE + plainSize + chunks * FZR1_TAG_SIZE;
+  return FZR1_HEADER_SIZE + (fzr1ChunkCount(plainSize, chunkSize) - 1) * (chunkSize + FZR1_TAG_SIZE) + chunkSize + FZR1_LENGTH_FIELD + FZR1_TAG_SIZE;
 }
 
 /** Byte range [start, end) of the fzr1 file holding chunks first..last. */
 export function fzr1ChunkRange(first: number, last: number, plainSize: number, chunkSize: number): [number, number] {
   const sealed = chunkSize + FZR1_TAG_SIZE;
-  const total = fzr1EncryptedSize(plainSize, chunkSize);
-  return [FZR1_HEADER_SIZE + first * sealed, Math.min(total, FZR1_HEADER_SIZE + (last + 1) * sealed)];
+  const final = fzr1ChunkCount(plainSize, chunkSize) - 1;
+  const end = last >= final ? fzr1EncryptedSize(plainSize, chunkSize) : FZR1_HEADER_SIZE + (last + 1) * sealed;
+  return [FZR1_HEADER_SIZE + first * sealed, end];
+}
+
+/** Pads the final chunk's data to the fixed final size. */
+export function padFinalChunk(data: Buffer, chunkSize: number): Buffer {
+  const b = Buffer.alloc(chunkSize + FZR1_LENGTH_FIELD);
+  data.copy(b, 0);
+  b.writeUInt32BE(data.length, chunkSize);
+  return b;
+}
+
+/** Data of an authenticated final chunk's plaintext. */
+export function unpadFinalChunk(plain: Buffer, chunkSize: number): Buffer {
+  const n = plain.length === chunkSize + FZR1_LENGTH_FIELD ? plain.readUInt32BE(chunkSize) : -1;
+  if (n < 0 || n > chunkSize) throw new FreezerError('Tampered', 'The final fzr1 chunk has an invalid length field.');
+  return plain.subarray(0, n);
 }
 
 /** Synchronous streaming encryptor: push plaintext, get sealed bytes; `finish()` seals the final chunk. */
@@ -152,7 +175,7 @@ export class Fzr1Encryptor {
     const cs = this.codec.chunkSize;
     this.pending.push(data);
     this.pendingLen += data.length;
-    // Keep at least one byte back so the final chunk is never a full one followed by nothing we could flag.
+    // Up to one full chunk is held back: it may turn out to be the final one.
     if (this.pendingLen > cs) {
       let all = Buffer.concat(this.pending, this.pendingLen);
       let off = 0;
@@ -174,14 +197,7 @@ export class Fzr1Encryptor {
       out.push(this.codec.header.bytes);
     }
     const rest = Buffer.concat(this.pending, this.pendingLen);
-    const cs = this.codec.chunkSize;
-    // A full-size remainder is sealed as a normal chunk, then an empty final chunk follows (see FORMAT.md).
-    if (rest.length === cs) {
-      out.push(this.codec.encryptChunk(this.index++, rest, false));
-      out.push(this.codec.encryptChunk(this.index++, Buffer.alloc(0), true));
-    } else {
-      out.push(this.codec.encryptChunk(this.index++, rest, true));
-    }
+    out.push(this.codec.encryptChunk(this.index++, padFinalChunk(rest, this.codec.chunkSize), true));
     this.pending = [];
     this.pendingLen = 0;
     return out;
@@ -222,13 +238,12 @@ export function createFzr1DecryptStream(resolveKey: KeyResolver): Transform {
   let buf: Buffer[] = [];
   let bufLen = 0;
   let index = 0;
-  let done = false;
   const sealedSize = (): number => codec!.chunkSize + FZR1_TAG_SIZE;
+  const finalSize = (): number => codec!.chunkSize + FZR1_LENGTH_FIELD + FZR1_TAG_SIZE;
 
   return new Transform({
     async transform(chunk: Buffer, _e, cb: TransformCallback) {
       try {
-        if (done) throw new FreezerError('Tampered', 'Data follows the final fzr1 chunk: the archive was altered.');
         if (head) {
           head = Buffer.concat([head, chunk]);
           if (head.length < FZR1_HEADER_SIZE) return cb();
@@ -242,11 +257,12 @@ export function createFzr1DecryptStream(resolveKey: KeyResolver): Transform {
         buf.push(chunk);
         bufLen += chunk.length;
         const ss = sealedSize();
-        // A chunk is known not to be final only once more bytes follow it.
-        if (bufLen > ss) {
+        const fs = finalSize();
+        // A chunk is known not to be final only once more than a final chunk's worth follows it.
+        if (bufLen > fs) {
           const all = Buffer.concat(buf, bufLen);
           let off = 0;
-          while (all.length - off > ss) {
+          while (all.length - off > fs) {
             this.push(codec!.decryptChunk(index++, all.subarray(off, off + ss), false));
             off += ss;
           }
@@ -262,18 +278,17 @@ export function createFzr1DecryptStream(resolveKey: KeyResolver): Transform {
       try {
         if (head) throw new FreezerError('Truncated', 'The archive is shorter than an fzr1 header: it was truncated.');
         const last = Buffer.concat(buf, bufLen);
+        if (last.length !== finalSize()) {
+          throw new FreezerError('Truncated', `The archive ends inside chunk ${index} (the final chunk is ${finalSize()} bytes, ${last.length} remain): it was truncated.`);
+        }
         const p = codec!.tryDecryptChunk(index, last, true);
         if (!p) {
-          if (last.length === sealedSize() && codec!.tryDecryptChunk(index, last, false)) {
+          if (codec!.tryDecryptChunk(index, last.subarray(0, sealedSize()), false)) {
             throw new FreezerError('Truncated', `The archive ends after chunk ${index} without its final chunk: it was truncated.`);
           }
-          if (last.length < sealedSize()) {
-            throw new FreezerError('Truncated', `The archive ends inside chunk ${index} (or its final chunk was altered): it was truncated or damaged.`);
-          }
-          throw new FreezerError('Tampered', `fzr1 chunk ${index} failed authentication: the archive was altered or damaged.`);
+          throw new FreezerError('Tampered', `The final fzr1 chunk (${index}) failed authentication: the archive was altered or damaged.`);
         }
-        done = true;
-        this.push(p);
+        this.push(unpadFinalChunk(p, codec!.chunkSize));
         cb();
       } catch (e) {
         cb(e as Error);
