@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { Compression } from '../../core/archive/description';
+import type { ArchiveInfo } from '../../core/service/types';
+import { str } from '../args';
+import type { Command } from '../command';
+import { UsageError } from '../exitCodes';
+import { formatBytes, table } from '../output';
+import { allArchives } from '../resolveArchive';
+
+const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
+
+export function archiveRows(items: ArchiveInfo[]): string[] {
+  return table(['ID', 'NAME', 'STATE', 'SIZE', 'FILES', 'CREATED', 'ENCRYPTION'], items.map((a) => [
+    a.id, a.name, a.state, formatBytes(a.size), a.fileCount, a.createdAt.slice(0, 19).replace('T', ' '),
+    a.encryption ? `${a.encryption.format}${a.encryption.keyId ? ` ${a.encryption.keyId}` : ''}` : 'none',
+  ]));
+}
+
+export const archivesCommand: Command = {
+  name: 'archives',
+  usage: 'VAULT',
+  summary: 'List the archives of a vault with their state (frozen, melting, melted, liquid, local…).',
+  async run(ctx, args) {
+    const [, vault, ...rest] = args.positionals;
+    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT');
+    const items = await allArchives(await ctx.service(), vault);
+    ctx.out.result(items, () => (items.length ? archiveRows(items) : `No archives in ${vault}.`));
+  },
+};
+
+export const freezeCommand: Command = {
+  name: 'freeze',
+  usage: 'PATH… --vault V [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME]',
+  summary: 'Pack files and folders into one archive (tar, compressed, encrypted) and upload it.',
+  options: {
+    vault: { type: 'string', arg: 'V' },
+    compression: { type: 'string', arg: 'gzip|bzip2|none' },
+    key: { type: 'string', arg: 'ID', multiple: true },
+    description: { type: 'string', arg: 'TEXT' },
+    name: { type: 'string', arg: 'NAME' },
+    resume: { type: 'boolean' },
+  },
+  details: [
+    '--key ID encrypts with that key (default: the default key; `--key none` for no encryption).',
+    '--resume first finishes uploads an earlier run left unfinished (and alone does only that).',
+  ],
+  async run(ctx, args) {
+    const paths = args.positionals.slice(1);
+    const svc = await ctx.service();
+    if (args.values.resume) {
+      const resumed = await svc.resumeUploads(ctx.signal);
+      ctx.out.note(`Resumed ${resumed.length} unfinished upload(s).`);
+      if (!paths.length) {
+        ctx.out.result(resumed, () => (resumed.length ? archiveRows(resumed) : 'Nothing to resume.'));
+        return;
+      }
+    }
+    const vault = str(args.values.vault);
+    if (!paths.length || !vault) throw new UsageError('Usage: freezer freeze PATH… --vault V');
+    const compression = str(args.values.compression) as Compression | undefined;
+    if (compression && !COMPRESSIONS.includes(compression)) throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')}.`);
+    const keys = args.values.key as string[] | undefined;
+    const key = keys?.[keys.length - 1];
+    const progress = ctx.out.progress('freeze');
+    try {
+      const a = await svc.freeze({
+        vault,
+        sources: paths.map((p) => path.resolve(p)),
+        ...(str(args.values.name) ? { name: str(args.values.name) } : {}),
+        ...(str(args.values.description) ? { description: str(args.values.description) } : {}),
+        ...(compression ? { compression } : {}),
+        ...(key !== undefined ? { keyId: key === 'none' ? null : key } : {}),
+        signal: ctx.signal,
+        onProgress: progress,
+      });
+      progress.end();
+      ctx.out.result(a, () => `Froze ${a.fileCount} file(s) into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+    } finally {
+      progress.end();
+    }
+  },
+};

@@ -1,0 +1,21 @@
+import type { Command } from '../command';
+import { archivesCommand, freezeCommand } from './archives';
+import { daemonCommand } from './daemon';
+import { endpointCommand } from './endpoint';
+import { importLegacyCommand } from './importLegacy';
+import { jobsCommand, retrieveCommand } from './jobs';
+import { keysCommand } from './keys';
+import { restoreCommand } from './restore';
+import { settingsCommand } from './settings';
+import { thawCommand } from './thaw';
+import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
+
+/** Every subcommand, in the order --help lists them. */
+export const COMMANDS: readonly Command[] = [
+  vaultsCommand, vaultCommand, archivesCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
+  inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}

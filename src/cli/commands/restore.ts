@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { FreezerError } from '../../core/errors';
+import type { FreezerService } from '../../core/service/service';
+import type { FileVersion, RestoreResult } from '../../core/service/types';
+import { str } from '../args';
+import type { Command } from '../command';
+import type { CliContext } from '../context';
+import { EXIT, UsageError, type ExitCode } from '../exitCodes';
+import { resolveArchive } from '../resolveArchive';
+
+export const restoreCommand: Command = {
+  name: 'restore',
+  usage: 'ARCHIVE|PATH --to DIR [--overwrite]',
+  summary: 'Restore a whole archive, or a frozen file or folder (latest versions), into DIR.',
+  options: {
+    to: { type: 'string', arg: 'DIR' },
+    overwrite: { type: 'boolean' },
+    vault: { type: 'string', arg: 'V' },
+  },
+  details: [
+    'When the archive is not on disk a retrieval job is started instead and the exit code is 6:',
+    'the daemon restores into DIR when the job completes.',
+  ],
+  async run(ctx, args) {
+    const [, ref, ...rest] = args.positionals;
+    const to = str(args.values.to);
+    if (!ref || !to || rest.length) throw new UsageError('Usage: freezer restore ARCHIVE|PATH --to DIR');
+    const svc = await ctx.service();
+    const target = path.resolve(to);
+    const common = { overwrite: Boolean(args.values.overwrite), signal: ctx.signal };
+    let archiveId: number | undefined;
+    try {
+      archiveId = (await resolveArchive(svc, ref, str(args.values.vault))).id;
+    } catch (e) {
+      if (!FreezerError.is(e, 'ArchiveNotFound')) throw e;
+    }
+    const results: RestoreResult[] = [];
+    const progress = ctx.out.progress('restore');
+    try {
+      if (archiveId !== undefined) {
+        results.push(await svc.restore({ archiveId, to: target, ...common, onProgress: progress }));
+      } else {
+        const frozenPath = path.resolve(ref);
+        const versions = await latestVersions(svc, frozenPath);
+        if (!versions.length) throw new FreezerError('NotFound', `"${ref}" is neither an archive nor a frozen file or folder (looked for ${frozenPath}).`);
+        const byArchive = new Map<number, string[]>();
+        for (const v of versions) byArchive.set(v.archiveId, [...(byArchive.get(v.archiveId) ?? []), v.memberPath]);
+        for (const [id, members] of byArchive) results.push(await svc.restore({ archiveId: id, to: target, members, ...common, onProgress: progress }));
+      }
+    } finally {
+      progress.end();
+    }
+    return report(ctx, results, target);
+  },
+};
+
+/** The latest version of a frozen file, or of every file under a frozen folder. */
+async function latestVersions(svc: FreezerService, p: string): Promise<FileVersion[]> {
+  const own = await svc.listVersions(p);
+  if (own.length) return [latest(own)];
+  const out: FileVersion[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    for (const e of await svc.listFrozen(folder)) {
+      if (e.kind === 'folder') await walk(e.path);
+      else {
+        const vs = await svc.listVersions(e.path);
+        if (vs.length) out.push(latest(vs));
+      }
+    }
+  };
+  await walk(p);
+  return out;
+}
+
+const latest = (vs: FileVersion[]): FileVersion => vs.reduce((a, b) => (b.frozenAt > a.frozenAt ? b : a));
+
+function report(ctx: CliContext, results: RestoreResult[], target: string): ExitCode {
+  const files = results.flatMap((r) => r.files);
+  const pending = results.filter((r) => r.status === 'retrieving');
+  ctx.out.result({ status: pending.length ? 'retrieving' : 'restored', files, jobs: pending.map((r) => r.job).filter(Boolean) }, () => [
+    ...(files.length ? [`Restored ${files.length} file(s) into ${target}.`] : []),
+    ...pending.map((r) => `Archive not on disk: retrieval job ${r.job?.id ?? '?'} started; the daemon restores into ${target} when it completes.`),
+  ]);
+  return pending.length ? EXIT.pending : EXIT.ok;
+}

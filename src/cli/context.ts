@@ -1,0 +1,97 @@
+import type { GlacierConfig } from '../core/glacier/config';
+import { startEmbeddedEndpoint, EMBEDDED_CREDENTIALS, type EmbeddedEndpoint } from '../core/service/embeddedEndpoint';
+import { checkPrivate, fileKeyStore } from '../core/service/fileKeyStore';
+import { createFreezerService } from '../core/service/freezerService';
+import type { FreezerService } from '../core/service/service';
+import type { CliLogger } from './cliLogger';
+import type { CliSettings, ResolvedSettings } from './config';
+import type { Output } from './output';
+import { registerSecret } from './secrets';
+
+/** What a command runs with: settings, output, logging, cancellation, and the service on demand. */
+export interface CliContext {
+  resolved: ResolvedSettings;
+  settings: CliSettings;
+  out: Output;
+  log: CliLogger;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** Opens the service (and the embedded endpoint with --endpoint local) on first use. */
+  service(): Promise<FreezerService>;
+  /** The Glacier config the service uses (for commands that need the queue or endpoint). */
+  glacierConfig(): Promise<GlacierConfig>;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
+
+/** Settings → the Glacier layer's config. The secret key goes in only here, and is registered for scrubbing. */
+export function toGlacierConfig(s: CliSettings): GlacierConfig {
+  registerSecret(s.secretKey);
+  registerSecret(s.sessionToken);
+  let credentials: GlacierConfig['credentials'];
+  if (s.accessKey && s.secretKey) credentials = { accessKeyId: s.accessKey, secretAccessKey: s.secretKey, ...(s.sessionToken ? { sessionToken: s.sessionToken } : {}) };
+  // A local endpoint accepts any signature; without this the SDK would look for AWS credentials.
+  else if (LOOPBACK.test(s.endpoint) && !s.profile) credentials = { ...EMBEDDED_CREDENTIALS };
+  return {
+    region: s.region,
+    accountId: s.accountId,
+    ...(s.endpoint.startsWith('http') ? { endpoint: s.endpoint } : {}),
+    ...(s.profile && !credentials ? { profile: s.profile } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(s.queueUrl ? { queueUrl: s.queueUrl } : {}),
+    ...(s.snsTopicArn ? { snsTopicArn: s.snsTopicArn } : {}),
+    pollTimeSeconds: s.pollTime,
+    threads: s.threads,
+    ...(s.chunkSize ? { chunkSize: s.chunkSize } : {}),
+  };
+}
+
+export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal): CliContext {
+  const s = resolved.settings;
+  registerSecret(s.secretKey);
+  registerSecret(s.sessionToken);
+  registerSecret(process.env.AWS_SECRET_ACCESS_KEY);
+  registerSecret(process.env.AWS_SESSION_TOKEN);
+  let embedded: EmbeddedEndpoint | undefined;
+  let config: Promise<GlacierConfig> | undefined;
+  let service: Promise<FreezerService> | undefined;
+
+  const glacierConfig = () => (config ??= (async () => {
+    const cfg = toGlacierConfig(s);
+    if (s.endpoint !== 'local') return cfg;
+    embedded = await startEmbeddedEndpoint({ dir: s.localDir, region: s.region });
+    log.debug('Local endpoint in this process at %s (data in %s)', embedded.endpoint.url, s.localDir);
+    const patch = embedded.glacierConfigPatch;
+    // Explicit --queue/--topic still win over the embedded ones.
+    return { ...cfg, ...patch, queueUrl: s.queueUrl ?? patch.queueUrl, snsTopicArn: s.snsTopicArn ?? patch.snsTopicArn, region: patch.region };
+  })());
+
+  const open = async (): Promise<FreezerService> => {
+    const glacier = await glacierConfig();
+    // Key exports hold key bytes: refuse a key file others can read before anything uses it.
+    await checkPrivate(s.keys).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+    return createFreezerService({
+      glacier,
+      databasePath: s.database,
+      uploadFolder: s.uploadFolder,
+      keyStore: fileKeyStore(s.keys),
+      log: log.child('service'),
+    });
+  };
+
+  return {
+    resolved,
+    settings: s,
+    out,
+    log,
+    signal,
+    service: () => (service ??= open()),
+    glacierConfig,
+    async close() {
+      const svc = service ? await service.catch(() => undefined) : undefined;
+      await svc?.dispose();
+      await embedded?.close();
+    },
+  };
+}

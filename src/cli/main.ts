@@ -1,0 +1,121 @@
+import { version } from '../../package.json';
+import { CancellationError } from '../core/errors';
+import { GLOBAL_OPTIONS, parseArgs, str, type OptionSpec, type ParsedArgs } from './args';
+import { readCatalogueSettings } from './catalogueSettings';
+import { createCliLogger } from './cliLogger';
+import { COMMANDS, findCommand } from './commands';
+import { resolveSettings } from './config';
+import { createContext, type CliContext } from './context';
+import { errorCode, EXIT, exitCodeFor, UsageError } from './exitCodes';
+import { commandHelp, mainHelp } from './help';
+import { Output } from './output';
+import { scrub } from './secrets';
+
+/** Every option any command knows; each command then refuses the ones that are not its own. */
+function allOptions(): Record<string, OptionSpec> {
+  const out: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS };
+  for (const c of COMMANDS) Object.assign(out, c.options);
+  return out;
+}
+
+/** Runs the `freezer` command line; resolves to the exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  const json = argv.includes('--json');
+  const out = new Output({ json });
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, allOptions());
+  } catch (e) {
+    return fail(out, e);
+  }
+  if (args.values.version) {
+    out.line(version);
+    return EXIT.ok;
+  }
+  let name = args.values['no-gui'] ? 'daemon' : args.positionals[0];
+  if (args.values['no-gui'] && args.positionals[0] !== undefined && args.positionals[0] !== 'daemon') {
+    return fail(out, new UsageError('--no-gui runs the daemon and takes no command.'));
+  }
+  if (args.values['no-gui'] && args.positionals[0] === undefined) args.positionals.unshift('daemon');
+  if (name === 'help') {
+    const c = args.positionals[1] ? findCommand(args.positionals[1]) : undefined;
+    if (args.positionals[1] && !c) return fail(out, new UsageError(`Unknown command "${args.positionals[1]}".`));
+    out.line(c ? commandHelp(c) : mainHelp(version));
+    return EXIT.ok;
+  }
+  if (!name) {
+    if (args.values.help) {
+      out.line(mainHelp(version));
+      return EXIT.ok;
+    }
+    process.stderr.write(`${mainHelp(version)}\n`);
+    return EXIT.usage;
+  }
+  const cmd = findCommand(name);
+  if (!cmd) return fail(out, new UsageError(`Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`));
+  name = cmd.name;
+  if (args.values.help) {
+    out.line(commandHelp(cmd));
+    return EXIT.ok;
+  }
+  for (const opt of args.given) {
+    if (!(opt in GLOBAL_OPTIONS) && !(cmd.options && opt in cmd.options)) return fail(out, new UsageError(`freezer ${name} does not take --${opt}. See freezer help ${name}.`));
+  }
+
+  const stopper = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`freezer: ${sig} again, exiting now\n`);
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`freezer: ${sig} received, stopping (again to force)…\n`);
+    stopper.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let ctx: CliContext | undefined;
+  try {
+    const resolved = await resolveSettings(args, env, cwd, cmd.usesService === false ? undefined : readCatalogueSettings);
+    const log = createCliLogger({ verbose: resolved.settings.verbose, trace: resolved.settings.trace ?? str(args.values.trace), info: name === 'daemon' || name === 'endpoint' || resolved.settings.verbose });
+    for (const n of resolved.notes) log.debug('%s', n);
+    log.debug('freezer %s %s (pid %d)', version, name, process.pid);
+    ctx = createContext(resolved, out, log, stopper.signal);
+    const code = (await cmd.run(ctx, args)) ?? EXIT.ok;
+    if (stopper.signal.aborted && name !== 'daemon' && name !== 'endpoint') return EXIT.interrupted;
+    return code;
+  } catch (e) {
+    if (stopper.signal.aborted && CancellationError.is(e)) {
+      out.note('freezer: interrupted', true);
+      return EXIT.interrupted;
+    }
+    if (env.FREEZER_DEBUG_STACK) process.stderr.write(scrub(String((e as Error).stack)) + '\n');
+    return fail(out, e);
+  } finally {
+    await ctx?.close().catch(() => undefined);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function fail(out: Output, e: unknown): number {
+  const code = exitCodeFor(e);
+  const message = e instanceof Error ? e.message : String(e);
+  if (out.json) out.line(JSON.stringify({ error: { code: errorCode(e), message: scrub(message), exitCode: code } }));
+  else process.stderr.write(scrub(`freezer: ${message}${code === EXIT.usage && !/--help|freezer help/.test(message) ? ' (see freezer --help)' : ''}`) + '\n');
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Let stdout drain, then exit even if an SDK socket or timer lingers.
+      process.stdout.write('', () => process.exit(code));
+    },
+    (e: unknown) => {
+      process.stderr.write(scrub(`freezer: ${(e as Error)?.message ?? String(e)}`) + '\n');
+      process.exit(EXIT.failure);
+    },
+  );
+}
