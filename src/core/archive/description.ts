@@ -34,6 +34,25 @@ function encodeName(s: string): string {
     .join('');
 }
 
+/** Cuts a percent-encoded name to `room` characters without splitting an escape or a UTF-8 character. */
+function shortenEncoded(enc: string, room: number): string {
+  if (enc.length <= room) return enc;
+  const tokens = enc.match(/%[0-9A-F]{2}|[^%]/g) ?? [];
+  let len = 0;
+  let n = 0;
+  while (n < tokens.length && len + tokens[n].length <= room) len += tokens[n++].length;
+  const kept = tokens.slice(0, n);
+  const byteOf = (t: string): number => (t.length === 3 ? parseInt(t.slice(1), 16) : t.charCodeAt(0));
+  let lead = kept.length - 1;
+  while (lead >= 0 && (byteOf(kept[lead]) & 0xc0) === 0x80) lead--;
+  if (lead >= 0) {
+    const b = byteOf(kept[lead]);
+    const need = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    if (kept.length - lead < need) kept.length = lead;
+  }
+  return kept.join('');
+}
+
 function decodeName(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -54,16 +73,9 @@ export function formatDescription(d: Omit<ArchiveDescription, 'legacy'> & { lega
   if (d.created) tail.push(`t=${d.created}`);
   const suffix = ';' + tail.join(';');
   const head = `${DESCRIPTION_PREFIX};name=`;
-  let name = encodeName(d.name);
   const room = MAX_DESCRIPTION_LENGTH - head.length - suffix.length;
   if (room < 1) throw new FreezerError('InvalidDescription', 'The archive description does not fit in 1024 characters.');
-  if (name.length > room) {
-    name = name.slice(0, room);
-    const cut = name.lastIndexOf('%');
-    if (cut > name.length - 3) name = name.slice(0, cut);
-    // Drop trailing bytes of a cut multi-byte character.
-    while (/%[89AB][0-9A-F]$/.test(name) || /%[C-F][0-9A-F]$/.test(name)) name = name.slice(0, -3);
-  }
+  const name = shortenEncoded(encodeName(d.name), room);
   const out = head + name + suffix;
   if (!PRINTABLE.test(out) || out.length > MAX_DESCRIPTION_LENGTH) throw new FreezerError('InvalidDescription', 'The archive description must be at most 1024 printable ASCII characters.');
   return out;

@@ -250,7 +250,8 @@ async function buildPayload(
       throwIfAborted(signal);
       progress.update({ currentFile: s.memberPath, filesDone: i });
       const tarOffset = pushed;
-      const header = { name: s.memberPath, size: s.type === 'file' ? s.size : 0, mode: s.mode & 0o7777, mtime: new Date(Math.floor(s.mtimeMs / 1000) * 1000), type: s.type };
+      // Folders end in '/' as GNU tar writes them.
+      const header = { name: s.type === 'directory' ? `${s.memberPath}/` : s.memberPath, size: s.type === 'file' ? s.size : 0, mode: s.mode & 0o7777, mtime: new Date(Math.floor(s.mtimeMs / 1000) * 1000), type: s.type };
       if (s.type === 'directory') {
         await new Promise<void>((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())));
         members.push({ path: s.memberPath, type: 'directory', size: 0, sha256: null, mtimeMs: s.mtimeMs, mode: s.mode, tarOffset });
