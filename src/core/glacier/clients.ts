@@ -36,7 +36,7 @@ export function createClients(input: GlacierConfig): GlacierClients {
   const handler = () => new NodeHttpHandler({
     connectionTimeout: 10_000,
     // Idle socket timeout: a stalled transfer becomes a retryable TimeoutError instead of a hang.
-    socketTimeout: 120_000,
+    socketTimeout: cfg.socketTimeoutMs ?? 120_000,
     httpAgent: new http.Agent(agentOpts),
     httpsAgent: new https.Agent(agentOpts),
   });

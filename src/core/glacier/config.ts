@@ -25,6 +25,8 @@ export interface GlacierConfig {
   threads?: number;
   /** Part size override in bytes (1 MiB × 2^n); chosen automatically when absent. */
   chunkSize?: number;
+  /** A connection idle this long is dropped and the request retried (default 120 s). */
+  socketTimeoutMs?: number;
 }
 
 export const DEFAULT_THREADS = 4;
