@@ -237,15 +237,15 @@ export class CatalogueTx extends CatalogueReader {
     this.sql.run('DELETE FROM settings WHERE name = ?', [name]);
   }
 
-  /** Adds a regular expression of paths never to freeze (checked for validity). */
-  addExclusionPath(pattern: string): void {
+  /** Adds a regular expression of paths never to freeze (checked for validity); false if already there. */
+  addExclusionPath(pattern: string): boolean {
     this.check();
     try {
       new RegExp(pattern);
     } catch (e) {
       throw new FreezerError('BadExclusionPattern', `"${pattern}" is not a valid regular expression: ${(e as Error).message}`);
     }
-    this.sql.run('INSERT OR IGNORE INTO exclusion_paths (pattern, created) VALUES (?, ?)', [pattern, now()]);
+    return this.sql.run('INSERT OR IGNORE INTO exclusion_paths (pattern, created) VALUES (?, ?)', [pattern, now()]) > 0;
   }
 
   removeExclusionPath(pattern: string): void {
@@ -253,9 +253,10 @@ export class CatalogueTx extends CatalogueReader {
     this.sql.run('DELETE FROM exclusion_paths WHERE pattern = ?', [pattern]);
   }
 
-  addManualExclusion(path: string): void {
+  /** False if already there. */
+  addManualExclusion(path: string): boolean {
     this.check();
-    this.sql.run('INSERT OR IGNORE INTO manual_exclusions (path, created) VALUES (?, ?)', [path, now()]);
+    return this.sql.run('INSERT OR IGNORE INTO manual_exclusions (path, created) VALUES (?, ?)', [path, now()]) > 0;
   }
 
   removeManualExclusion(path: string): void {

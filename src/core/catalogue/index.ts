@@ -9,3 +9,7 @@ export { joinCataloguePath, normalizeCataloguePath, splitCataloguePath } from '.
 export { SCHEMA_VERSION } from './schema';
 export { loadSqlJs, locateSqlWasm } from './sqlJs';
 export * from './types';
+export { importLegacyDatabase, LEGACY_SETTING_NAMES } from './legacyImport';
+export type { LegacyAwsCredentials, LegacyImportProblem, LegacyImportResult } from './legacyImport';
+export { importLegacyKeyExports } from './legacyKeyExports';
+export type { KeyExportImport, KeyExportProblem } from './legacyKeyExports';
