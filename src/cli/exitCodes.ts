@@ -23,6 +23,17 @@ export class UsageError extends FreezerError {
   }
 }
 
+/** Codes whose class the patterns below would get wrong. */
+const EXPLICIT: Record<string, ExitCode> = {
+  ConfigNotFound: EXIT.config,
+  KeyFileNotFound: EXIT.config,
+  KeyNotFound: EXIT.config,
+  WrongKey: EXIT.config,
+  MissingKey: EXIT.config,
+  UnknownKey: EXIT.config,
+  CredentialsProviderError: EXIT.config,
+};
+
 const NOT_FOUND = /NotFound|NoSuch|Unknown(Archive|Vault|Job|Key)|^Missing(File)?$/;
 const CONFIG = /Credential|Auth|Access|Signature|Config|KeyFile|InvalidKey|Locked|Token|Forbidden|UnsupportedCipher|Bzip2Unavailable/;
 const INTEGRITY = /Corrupt|Integrity|Hash|Mismatch|Tamper|Damaged|Checksum|Decrypt|Tag/;
@@ -33,6 +44,7 @@ export function exitCodeFor(e: unknown): ExitCode {
   if (CancellationError.is(e)) return EXIT.interrupted;
   const code = FreezerError.is(e) ? e.code
     : e instanceof Error ? ((e as { code?: string }).code ?? e.name) : '';
+  if (EXPLICIT[code] !== undefined) return EXPLICIT[code];
   if (code === 'ENOENT') return EXIT.notFound;
   if (code === 'EACCES' || code === 'EPERM') return EXIT.config;
   if (NOT_FOUND.test(code)) return EXIT.notFound;

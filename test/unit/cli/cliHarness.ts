@@ -1,0 +1,131 @@
+/**
+ * Test support for the `freezer` binary: builds src/cli/main.ts once per test process into a temp
+ * folder (with sql-wasm.wasm beside it, as in dist/), and runs it as a child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(__dirname, '../../..');
+let built: Promise<string> | undefined;
+
+/** Path of the built CLI bundle (built on first call). */
+export function buildCli(): Promise<string> {
+  built ??= (async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freezer-cli-build-'));
+    const outfile = path.join(dir, 'cli.js');
+    await build({
+      entryPoints: [path.join(root, 'src/cli/main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+      external: ['vscode'], banner: { js: '#!/usr/bin/env node' }, logLevel: 'error', absWorkingDir: root,
+    });
+    fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    return outfile;
+  })();
+  return built;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** Environment without the developer's AWS settings, so tests never reach AWS by accident. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(AWS_|FREEZER_)/.test(k)) env[k] = v;
+  return { ...env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...extra };
+}
+
+/** Runs `freezer ARGS…` to completion. */
+export async function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, opts);
+  child.stdin!.end(opts.input ?? '');
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.process.kill('SIGKILL');
+      const o = child.output();
+      reject(new Error(`freezer ${args.join(' ')} timed out after ${timeoutMs} ms\nstdout:\n${o.stdout}\nstderr:\n${o.stderr}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([child.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface SpawnedCli {
+  process: ChildProcess;
+  stdin: NodeJS.WritableStream | null;
+  /** Everything written so far. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves when stdout+stderr contain a match (or rejects after timeoutMs). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the result when the process exits. */
+  exited: Promise<CliResult>;
+}
+
+export function spawnCli(args: string[], opts: RunOptions = {}): SpawnedCli {
+  const bin = builtPath();
+  const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd, env: opts.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; for (const w of waiters) w(); });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; for (const w of waiters) w(); });
+  const exited = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => { for (const w of waiters) w(); resolve({ code, signal, stdout, stderr }); }));
+  return {
+    process: child,
+    stdin: child.stdin,
+    output: () => ({ stdout, stderr }),
+    exited,
+    waitFor: (re, timeoutMs = 30_000) => new Promise((resolve, reject) => {
+      const check = () => {
+        const m = (stdout + '\n' + stderr).match(re);
+        if (m) {
+          done();
+          resolve(m);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          reject(new Error(`freezer ${args[0]} exited (${child.exitCode ?? child.signalCode}) before printing ${re}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+        }
+      };
+      const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${re}\nstdout:\n${stdout}\nstderr:\n${stderr}`)); }, timeoutMs);
+      const done = () => { clearTimeout(timer); waiters.delete(check); };
+      waiters.add(check);
+      check();
+    }),
+  };
+}
+
+let builtFile: string | undefined;
+function builtPath(): string {
+  if (!builtFile) throw new Error('call `await buildCli()` (in before()) first');
+  return builtFile;
+}
+/** Builds and remembers the bundle path for spawnCli/runCli. */
+export async function prepareCli(): Promise<string> {
+  builtFile = await buildCli();
+  return builtFile;
+}
+
+/** A temp folder removed at process exit. */
+export function tempDir(prefix = 'freezer-cli-'): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(d, { recursive: true, force: true }));
+  return d;
+}
