@@ -28,6 +28,14 @@ export interface ServiceOptions {
   log: Logger;
   /** Backup-filter patterns and exclusion paths used when a request gives none. */
   defaultFilters?: SelectionFilters;
+  /**
+   * Download every completed archive retrieval to the upload folder as soon as it is seen (the
+   * daemon). Off: completed retrievals make archives `melted` and wait for `downloadArchive`.
+   * Retrievals started with a restore target are always downloaded and restored.
+   */
+  autoDownload?: boolean;
+  /** DescribeJob polling interval of `watchJobs` when no queue is configured (default 15 min). */
+  jobPollIntervalMs?: number;
 }
 
 export interface FreezerService {

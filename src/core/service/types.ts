@@ -149,6 +149,8 @@ export interface RestoreRequest {
   /** Member paths; all when omitted. */
   members?: string[];
   overwrite?: boolean;
+  /** Tier of the retrieval started when the archive is not local (default Standard). */
+  tier?: Tier;
   signal?: AbortSignal;
   onProgress?: (p: ActivityProgress) => void;
 }

@@ -1,0 +1,208 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { freezeArchive, type FreezeResult } from '../archive/freeze';
+import type { FrameIndex } from '../archive/frameIndex';
+import type { SourceFile } from '../archive/walk';
+import type { ArchiveRecord } from '../catalogue';
+import type { KeyMaterial } from '../crypto/keys';
+import { CancellationError, FreezerError, throwIfAborted } from '../errors';
+import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/multipartUploader';
+import { ActivityMeter } from './activityMeter';
+import { catalogueUploadSessions } from './catalogueUploadSessions';
+import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
+import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
+import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
+
+/**
+ * A freeze as the user sees it: the archive appears at once (`building`), is packed into the upload
+ * folder ("file N of M"), then `uploading` (resumable), then `liquid`. Cancelling removes the row,
+ * the local file and the multipart upload at AWS.
+ */
+export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<ArchiveInfo> {
+  throwIfAborted(req.signal);
+  const compression = req.compression ?? 'gzip';
+  const key = await resolveFreezeKey(ctx, req.keyId);
+  const vault = await ctx.vaultRecord(req.vault);
+  const sources = req.sources.map((s) => path.resolve(s));
+  const name = req.name ?? req.description ?? defaultName(sources);
+  const encryption = key ? 'fzr1' : 'none';
+
+  const row = await ctx.catalogue.write((tx) => {
+    const a = tx.addArchive({ vaultId: vault.id, description: '', compression, format: encryption, keyId: key?.id ?? null, building: true });
+    return tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) });
+  });
+  // Held until uploaded, so another process's resumeUploads never takes this archive for abandoned.
+  return (await ctx.exclusive(`archive-${row.id}`, () => packAndUpload(ctx, req, row, { sources, name, compression, key }))) as ArchiveInfo;
+}
+
+async function packAndUpload(
+  ctx: ServiceContext, req: FreezeRequest, row: ArchiveRecord,
+  o: { sources: string[]; name: string; compression: NonNullable<FreezeRequest['compression']>; key: KeyMaterial | undefined },
+): Promise<ArchiveInfo> {
+  const { sources, name, compression, key } = o;
+  const id = row.id;
+  const report = (p: ActivityProgress) => {
+    ctx.setActivity(id, p);
+    req.onProgress?.(p);
+  };
+  ctx.setActivity(id, { phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
+  ctx.log.info('Freezing %d source(s) into archive %d "%s" of vault %s', sources.length, id, name, req.vault);
+
+  let built: FreezeResult;
+  let absolutePaths: Map<string, string>;
+  try {
+    const files = await collectSources(ctx, req, sources);
+    absolutePaths = new Map(files.map((f) => [f.memberPath, f.absolutePath]));
+    const fileCount = files.filter((f) => f.type === 'file').length;
+    if (!fileCount) throw new FreezerError('NothingToFreeze', 'No file left to freeze after the filters; check the selection.');
+    await fs.mkdir(ctx.opts.uploadFolder, { recursive: true });
+    const meter = new ActivityMeter('packing', { filesTotal: fileCount, bytesTotal: files.reduce((n, f) => n + f.size, 0) }, report);
+    built = await freezeArchive({
+      files, output: row.localPath as string, overwrite: true, name, compression,
+      encryption: key ? { format: 'fzr1', key } : null,
+      signal: req.signal,
+      onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
+    });
+    meter.finish();
+  } catch (e) {
+    await discard(ctx, row);
+    throw describeFailure(e, `Freezing archive "${name}"`);
+  }
+
+  // Packed: record what it holds, then upload.
+  const members = built.members.filter((m) => m.type === 'file' && m.sha256);
+  const uploading = await ctx.catalogue.write((tx) => {
+    const a = tx.updateArchive(id, {
+      building: false, uploading: true, description: built.description, size: built.frameIndex.payloadSize,
+      encryptedSize: built.size, treeHash: built.treeHash, frameIndex: built.frameIndex,
+    });
+    tx.addMembers(id, members.map((m) => ({
+      path: absolutePaths.get(m.path) ?? m.path, size: m.size, sha256: m.sha256 as string, mtimeMs: m.mtimeMs, tarOffset: m.tarOffset,
+    })));
+    for (const m of members) {
+      const abs = absolutePaths.get(m.path);
+      if (abs) tx.rememberHash(abs, m.size, m.mtimeMs, m.sha256 as string);
+    }
+    return a;
+  });
+  ctx.emit('archives', 'files');
+  return upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true });
+}
+
+/** Uploads a packed archive (new or interrupted) and marks it uploaded. */
+export async function upload(
+  ctx: ServiceContext, a: ArchiveRecord,
+  opts: { signal?: AbortSignal; onProgress?: (p: ActivityProgress) => void; cancelRemoves: boolean },
+): Promise<ArchiveInfo> {
+  const file = a.localPath;
+  if (!file || !(await exists(file))) {
+    throw new FreezerError('LocalFileMissing', `The local file of archive ${a.id} is gone, so its upload cannot go on; remove the archive and freeze again.`);
+  }
+  const report = (p: ActivityProgress) => {
+    ctx.setActivity(a.id, p);
+    opts.onProgress?.(p);
+  };
+  const size = (await fs.stat(file)).size;
+  const meter = new ActivityMeter('uploading', { filesTotal: a.fileCount, bytesTotal: size }, report);
+  meter.update({}, true);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, ctx.lifetime.signal]) : ctx.lifetime.signal;
+  let out: UploadedArchive;
+  try {
+    out = await uploadArchiveFile({
+      clients: ctx.clients, vault: a.vaultName, file, description: a.description,
+      partSize: ctx.opts.glacier.chunkSize, concurrency: ctx.opts.glacier.threads,
+      sessionStore: catalogueUploadSessions(ctx.catalogue), sessionKey: String(a.id),
+      signal, logger: ctx.log,
+      onProgress: (p) => meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }),
+    });
+  } catch (e) {
+    ctx.setActivity(a.id, undefined);
+    // A cancel by the user removes the archive; a dispose (the window closes) keeps the session for resume.
+    if (CancellationError.is(e) && opts.signal?.aborted && opts.cancelRemoves) {
+      await discard(ctx, a);
+      throw new CancellationError(`Freezing archive ${a.id} was cancelled: nothing was kept locally nor at AWS.`);
+    }
+    ctx.emit('archives');
+    throw describeFailure(e, `Uploading archive ${a.id}`, 'Its upload is kept and resumes at the next start (or "resume uploads").');
+  }
+  meter.finish();
+  const done = await ctx.catalogue.write((tx) => {
+    const r = tx.updateArchive(a.id, { glacierId: out.archiveId, uploading: false, uploaded: new Date().toISOString(), treeHash: out.treeHash, encryptedSize: out.size });
+    tx.upsertVault({ name: a.vaultName, region: ctx.region, lastUpload: r.uploaded });
+    return r;
+  });
+  ctx.setActivity(a.id, undefined);
+  ctx.emit('vaults');
+  ctx.log.info('Archive %d is in vault %s as %s (%d parts, %d sent by this run)', a.id, a.vaultName, out.archiveId, out.partsTotal, out.partsSent);
+  return ctx.archiveInfo(done);
+}
+
+/**
+ * Resumes what a previous run left: uploads with a local file go on (sending only missing parts);
+ * archives caught while being packed cannot be resumed and are removed. Archives another live
+ * process is working on are left alone.
+ */
+export async function resumeUploads(ctx: ServiceContext, signal?: AbortSignal): Promise<ArchiveInfo[]> {
+  const pending = (await ctx.catalogue.listArchives()).filter((a) => (a.building || a.uploading) && !ctx.activities.has(a.id));
+  const out: ArchiveInfo[] = [];
+  for (const a of pending) {
+    throwIfAborted(signal);
+    const result = await ctx.exclusive(`archive-${a.id}`, async () => {
+      const now = await ctx.catalogue.getArchive(a.id);
+      if (!now || !(now.building || now.uploading)) return undefined;
+      // A row younger than this may belong to a freeze that has not taken its lock yet.
+      if (now.building && Date.now() - Date.parse(now.created) < 60_000) return undefined;
+      if (now.building) {
+        ctx.log.warn('Archive %d was being packed when Freezer stopped; removing it (freeze the files again).', a.id);
+        await discard(ctx, now);
+        return undefined;
+      }
+      ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, a.vaultName);
+      return upload(ctx, now, { signal, cancelRemoves: false });
+    }, { wait: false });
+    if (result) out.push(result);
+  }
+  return out;
+}
+
+/** Removes an archive that never made it to Glacier: its row, its local file, leftovers. */
+export async function discard(ctx: ServiceContext, a: Pick<ArchiveRecord, 'id' | 'localPath'>): Promise<void> {
+  ctx.setActivity(a.id, undefined);
+  if (a.localPath) {
+    for (const p of [a.localPath, `${a.localPath}.partial`, `${a.localPath}.partial-payload`]) await fs.rm(p, { force: true });
+  }
+  await ctx.catalogue.write((tx) => { if (tx.getArchive(a.id)) tx.removeArchive(a.id); });
+  ctx.emit('archives', 'files');
+}
+
+async function collectSources(ctx: ServiceContext, req: FreezeRequest, sources: string[]): Promise<SourceFile[]> {
+  if (req.selectedFiles) {
+    const root = commonRoot([...sources, ...req.selectedFiles]);
+    return selectedSources(root, req.selectedFiles);
+  }
+  const sel = await scanSelection(ctx.catalogue, ctx.log, sources, effectiveFilters(req.filters, ctx.opts.defaultFilters), req.signal);
+  const files = sel.entries.filter((e) => e.selected).map((e) => sel.files.get(e.path) as SourceFile);
+  // Keep only folders on the way to a selected file or empty ones, so excluded subtrees leave no shells.
+  return [...sel.folders, ...files].sort((x, y) => (x.memberPath < y.memberPath ? -1 : x.memberPath > y.memberPath ? 1 : 0));
+}
+
+async function resolveFreezeKey(ctx: ServiceContext, keyId: string | null | undefined): Promise<KeyMaterial | undefined> {
+  if (keyId === null) return undefined;
+  const id = keyId ?? (await ctx.catalogue.getSetting(DEFAULT_KEY_SETTING));
+  if (!id) return undefined;
+  const key = await ctx.keyStore.get(id);
+  if (!key) throw new FreezerError('KeyNotFound', `Key ${id} is not in this machine's key store; import its export or choose another key.`);
+  return key;
+}
+
+function defaultName(sources: string[]): string {
+  const base = sources.length === 1 ? path.basename(sources[0]) : `${path.basename(commonRoot(sources))}-${sources.length}-items`;
+  return `${base || 'archive'}-${new Date().toISOString().slice(0, 10)}`;
+}
+
+function describeFailure(e: unknown, what: string, hint = ''): unknown {
+  if (CancellationError.is(e) || FreezerError.is(e)) return e;
+  return new FreezerError('FreezeFailed', `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
+}
+
+export type { FrameIndex };

@@ -1,0 +1,76 @@
+import { Catalogue } from '../catalogue';
+import { createClients } from '../glacier/clients';
+import { describeConfig } from '../glacier/config';
+import * as archives from './archiveOperations';
+import { freeze, resumeUploads } from './freezeOperation';
+import * as frozen from './frozenFiles';
+import * as jobs from './jobOperations';
+import * as keys from './keyOperations';
+import { importLegacyDatabase } from './legacyImportOperation';
+import { restore, restoreFileVersion } from './restoreOperation';
+import { effectiveFilters, scanSelection } from './selection';
+import type { FreezerService, ServiceOptions } from './service';
+import { ServiceContext } from './serviceContext';
+import * as vaults from './vaultOperations';
+
+/**
+ * The one implementation of `FreezerService`: opens the catalogue, creates the AWS clients and
+ * composes the archive, catalogue and Glacier layers. Each front end (extension, CLI, daemon) makes
+ * its own, with its key store and logger.
+ */
+export async function createFreezerService(opts: ServiceOptions): Promise<FreezerService> {
+  const catalogue = await Catalogue.open(opts.databasePath, { logger: opts.log });
+  const clients = createClients(opts.glacier);
+  const ctx = new ServiceContext(opts, catalogue, clients);
+  opts.log.info('Freezer service: catalogue %s, upload folder %s, %s', catalogue.file, opts.uploadFolder, describeConfig(opts.glacier));
+  let disposed = false;
+
+  return {
+    onDidChange: (listener) => ctx.onDidChange(listener),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      ctx.lifetime.abort();
+      await jobs.stopWatching(ctx);
+      // Let in-flight catalogue writes finish before closing it.
+      await catalogue.write(() => undefined).catch(() => undefined);
+      clients.destroy();
+      catalogue.close();
+    },
+
+    listVaults: () => vaults.listVaults(ctx),
+    createVault: (name) => vaults.createVault(ctx, name),
+    removeVault: (name) => vaults.removeVault(ctx, name),
+    requestInventory: (vault) => vaults.requestInventory(ctx, vault),
+
+    listArchives: (vault, page) => archives.listArchives(ctx, vault, page),
+    getArchive: (id) => archives.getArchive(ctx, id),
+    async scanSelection(sources, filters, signal) {
+      return (await scanSelection(ctx.catalogue, ctx.log, sources, effectiveFilters(filters, opts.defaultFilters), signal)).entries;
+    },
+    freeze: (req) => freeze(ctx, req),
+    resumeUploads: (signal) => resumeUploads(ctx, signal),
+    disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
+    removeArchive: (id) => archives.removeArchive(ctx, id),
+    estimateRetrieval: (id) => archives.estimateRetrieval(ctx, id),
+    retrieveArchive: (id, tier, o) => archives.retrieveArchive(ctx, id, tier, o),
+    downloadArchive: (id, o) => archives.downloadArchive(ctx, id, o),
+    restore: (req) => restore(ctx, req),
+
+    listJobs: (vault) => jobs.listJobs(ctx, vault),
+    refreshJobs: () => jobs.refreshJobs(ctx),
+    watchJobs: (signal) => jobs.watchJobs(ctx, signal),
+
+    listFrozen: (folder) => frozen.listFrozen(ctx, folder),
+    listVersions: (p) => frozen.listVersions(ctx, p),
+    restoreFileVersion: (v, to, o) => restoreFileVersion(ctx, v, to, o),
+
+    listKeys: () => keys.listKeys(ctx),
+    createKey: (algorithm, label) => keys.createKey(ctx, algorithm, label),
+    exportKey: (id, form) => keys.exportKey(ctx, id, form),
+    importKey: (json, label) => keys.importKey(ctx, json, label),
+    setDefaultKey: (id) => keys.setDefaultKey(ctx, id),
+
+    importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
+  };
+}

@@ -1,0 +1,169 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobRecord } from '../catalogue';
+import { CancellationError, FreezerError } from '../errors';
+import { DEFAULT_JOB_POLL_INTERVAL_MS } from '../glacier/jobPoller';
+import { describeJob, listJobs as listAwsJobs, type JobInfo as GlacierJob } from '../glacier/jobs';
+import { errText } from '../glacier/multipartUploader';
+import { startNotificationListener, vaultNameFromArn } from '../glacier/notifications';
+import { isRetryableError } from '../glacier/retry';
+import { decodePlan, downloadRetrieval } from './archiveOperations';
+import { mergeInventoryJob } from './inventoryOperation';
+import { restoreLocal } from './restoreOperation';
+import type { ServiceContext } from './serviceContext';
+import type { JobInfo } from './types';
+import { toJobInfo } from './viewModels';
+
+export async function listJobs(ctx: ServiceContext, vault?: string): Promise<JobInfo[]> {
+  const v = vault === undefined ? undefined : await ctx.catalogue.findVault(vault, ctx.region);
+  if (vault !== undefined && !v) return [];
+  const jobs = await ctx.catalogue.listJobs(v ? { vaultId: v.id } : {});
+  const out: JobInfo[] = [];
+  for (const j of jobs) out.push(toJobInfo(j, j.archiveId !== null ? await ctx.catalogue.getArchive(j.archiveId) : undefined));
+  return out;
+}
+
+/**
+ * Asks AWS about the catalogue's pending jobs and the vaults' job lists, records what changed and
+ * handles completed jobs (inventory merge; download and restore where asked). Returns all jobs.
+ */
+export async function refreshJobs(ctx: ServiceContext): Promise<JobInfo[]> {
+  await discoverJobs(ctx);
+  for (const j of await ctx.catalogue.listJobs({ status: 'InProgress' })) {
+    try {
+      await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, ctx.lifetime.signal));
+    } catch (e) {
+      if ((e as { name?: string }).name === 'ResourceNotFoundException') {
+        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { status: 'Failed', statusMessage: 'Glacier no longer knows this job (expired).' }));
+        ctx.emit('jobs', 'archives');
+      } else ctx.log.warn('Checking job %s failed: %s', j.jobId, errText(e));
+    }
+  }
+  // Completed but not yet acted on (e.g. the process stopped in the middle): try again.
+  for (const j of await ctx.catalogue.listJobs({ status: 'Succeeded' })) {
+    if (!j.executed && needsAction(ctx, j)) await actOnJob(ctx, j).catch((e) => ctx.log.warn('Job %s: %s', j.jobId, errText(e)));
+  }
+  return listJobs(ctx);
+}
+
+/** Jobs at AWS the catalogue does not know (started elsewhere) are added, matched to archives by id. */
+async function discoverJobs(ctx: ServiceContext): Promise<void> {
+  for (const v of await ctx.catalogue.listVaults()) {
+    if (v.region !== ctx.region) continue;
+    let remote: GlacierJob[];
+    try {
+      remote = await listAwsJobs(ctx.clients, v.name, { signal: ctx.lifetime.signal });
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ResourceNotFoundException') ctx.log.warn('Listing the jobs of vault %s failed: %s', v.name, errText(e));
+      continue;
+    }
+    const added = await ctx.catalogue.write((tx) => {
+      let n = 0;
+      for (const j of remote) {
+        if (tx.getJob(j.jobId) || (j.action !== 'ArchiveRetrieval' && j.action !== 'InventoryRetrieval')) continue;
+        const a = j.archiveId ? tx.findArchiveByGlacierId(j.archiveId) : undefined;
+        tx.upsertJob({
+          jobId: j.jobId, vaultId: v.id, archiveId: a?.id ?? null, action: j.action, tier: j.tier ?? null, byteRange: j.retrievalByteRange ?? null,
+          status: j.statusCode, statusMessage: j.statusMessage ?? null, created: j.creationDate, completed: j.completionDate ?? null,
+          snsTopic: j.snsTopic ?? null,
+        });
+        n++;
+      }
+      return n;
+    });
+    if (added) ctx.emit('jobs', 'archives');
+  }
+}
+
+/** Records a job's state from AWS (DescribeJob or a notification) and acts on its completion. */
+export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob): Promise<void> {
+  const known = await ctx.catalogue.getJob(job.jobId);
+  if (!known) {
+    ctx.log.info('Notification for job %s of vault %s, which the catalogue does not know: ignored', job.jobId, vaultNameFromArn(job.vaultArn));
+    return;
+  }
+  let rec = known;
+  if (known.status !== job.statusCode || known.completed !== (job.completionDate ?? null)) {
+    rec = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, {
+      status: job.statusCode, statusMessage: job.statusMessage ?? null, completed: job.completionDate ?? null,
+    }));
+    ctx.emit('jobs', 'archives');
+    ctx.log.info('Job %s (%s) is now %s', job.jobId, job.action, job.statusCode);
+  }
+  if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec);
+}
+
+function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
+  if (j.action === 'InventoryRetrieval') return true;
+  return j.action === 'ArchiveRetrieval' && j.archiveId !== null && (j.restoreTarget !== null || ctx.opts.autoDownload === true);
+}
+
+/**
+ * Applies a completed job once across every process sharing the catalogue: merges an inventory, or
+ * downloads a retrieval and restores it into its target. Failures that another attempt cannot fix are
+ * recorded on the job; transient ones are thrown so the notification comes again.
+ */
+async function actOnJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
+  await ctx.exclusive(`job-${job.jobId}`, async () => {
+    const j = await ctx.catalogue.getJob(job.jobId);
+    if (!j || j.executed) return;
+    try {
+      if (j.action === 'InventoryRetrieval') {
+        await mergeInventoryJob(ctx, j);
+        return;
+      }
+      const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j)))!;
+      if (j.restoreTarget) {
+        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: decodePlan(j.description).members, signal: ctx.lifetime.signal });
+        ctx.log.info('Job %s: restored %d file(s) into %s', j.jobId, files.length, j.restoreTarget);
+      }
+      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+      ctx.emit('jobs', 'archives');
+    } catch (e) {
+      if (CancellationError.is(e) || !FreezerError.is(e) || isRetryableError(e)) throw e;
+      ctx.log.error('Job %s completed but could not be applied: %s', j.jobId, e.message);
+      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `Not applied: ${e.message}` }));
+      ctx.emit('jobs');
+    }
+  }, { wait: false }); // another process applying it already: nothing to do here
+}
+
+/**
+ * Follows jobs until `signal` aborts: SQS notifications when a queue is configured, else DescribeJob
+ * polling. Catches up first with jobs that completed while nobody listened.
+ */
+export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
+  const stop = AbortSignal.any([signal, ctx.lifetime.signal]);
+  const run = (async () => {
+    await refreshJobs(ctx).catch((e) => ctx.log.warn('Refreshing jobs failed: %s', errText(e)));
+    const queueUrl = ctx.opts.glacier.queueUrl;
+    if (queueUrl) {
+      ctx.log.info('Listening for job notifications on %s', queueUrl);
+      const listener = startNotificationListener({
+        clients: ctx.clients, queueUrl, logger: ctx.log, signal: stop, waitTimeSeconds: ctx.opts.glacier.pollTimeSeconds,
+        onJob: (job) => handleJobUpdate(ctx, job),
+      });
+      await listener.done;
+      return;
+    }
+    const interval = ctx.opts.jobPollIntervalMs ?? DEFAULT_JOB_POLL_INTERVAL_MS;
+    ctx.log.info('No notification queue configured: checking jobs every %d s', Math.round(interval / 1000));
+    while (!stop.aborted) {
+      try {
+        await sleep(interval, undefined, { signal: stop });
+      } catch {
+        break;
+      }
+      await refreshJobs(ctx).catch((e) => ctx.log.warn('Refreshing jobs failed: %s', errText(e)));
+    }
+  })();
+  ctx.watchers.add(run);
+  try {
+    await run;
+  } finally {
+    ctx.watchers.delete(run);
+  }
+}
+
+export async function stopWatching(ctx: ServiceContext): Promise<void> {
+  await Promise.allSettled([...ctx.watchers]);
+}

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { FrameIndex } from '../archive/frameIndex';
+import type { KeyHint, KeyLookup } from '../archive/keyLookup';
+import { restoreMemberFromRange } from '../archive/rangeRestore';
+import type { RestoredFile } from '../archive/safeExtract';
+import { thawArchive } from '../archive/thaw';
+import type { ArchiveRecord } from '../catalogue';
+import type { KeyMaterial } from '../crypto/keys';
+import { FreezerError } from '../errors';
+import { ActivityMeter } from './activityMeter';
+import { decodePlan, downloadArchive, encodePlan, retrieveArchive, updateFromAws } from './archiveOperations';
+import { exists, type ServiceContext } from './serviceContext';
+import type { FileVersion, RestoreRequest, RestoreResult } from './types';
+import { toJobInfo } from './viewModels';
+
+/** Tier used when a restore has to retrieve the archive first and the caller named none. */
+export const DEFAULT_RESTORE_TIER = 'Standard';
+
+/**
+ * Restores files of an archive into `req.to`: at once when the archive file is local (or its
+ * retrieval is ready to download), else by starting a retrieval whose completion does the restore.
+ * Every restored file is checked against the SHA-256 the catalogue recorded at freeze time.
+ */
+export async function restore(ctx: ServiceContext, req: RestoreRequest): Promise<RestoreResult> {
+  const a = await ctx.requireArchive(req.archiveId);
+  if (!(await exists(a.localPath))) {
+    const ready = await retrievalReady(ctx, a);
+    if (ready === 'pending') return attachToPendingRetrieval(ctx, a, req);
+    if (ready === 'ready') await downloadArchive(ctx, a.id, { signal: req.signal, onProgress: req.onProgress });
+    else {
+      if (!a.glacierId || a.deletedRemote) throw new FreezerError('ArchiveUnavailable', `Archive ${a.id} has no local file and is not in Glacier: it cannot be restored.`);
+      const job = await retrieveArchive(ctx, a.id, req.tier ?? DEFAULT_RESTORE_TIER, { restoreTo: req.to, members: req.members });
+      return { status: 'retrieving', files: [], job };
+    }
+  }
+  const now = await ctx.requireArchive(a.id);
+  const files = await restoreLocal(ctx, now, req);
+  return { status: 'restored', files };
+}
+
+/** Restores one version of one file into the folder `to` (as `to/<name>`), identical to what was frozen. */
+export async function restoreFileVersion(
+  ctx: ServiceContext, v: FileVersion, to: string, opts: Omit<RestoreRequest, 'archiveId' | 'to' | 'members'> = {},
+): Promise<RestoreResult> {
+  const a = await ctx.requireArchive(v.archiveId);
+  if (await exists(a.localPath)) {
+    const files = await restoreLocal(ctx, a, { ...opts, archiveId: a.id, to, members: [v.memberPath] }, { flatten: true });
+    return { status: 'restored', files };
+  }
+  // Not local: the job's completion restores the member path under `to`.
+  return restore(ctx, { ...opts, archiveId: a.id, to, members: [v.memberPath] });
+}
+
+async function retrievalReady(ctx: ServiceContext, a: ArchiveRecord): Promise<'none' | 'pending' | 'ready'> {
+  let job = await ctx.catalogue.latestRetrievalJob(a.id);
+  if (!job) return 'none';
+  if (job.status === 'InProgress') job = await updateFromAws(ctx, job).catch(() => job!);
+  const state = await ctx.stateOf(a);
+  return state === 'melting' ? 'pending' : state === 'melted' ? 'ready' : 'none';
+}
+
+async function attachToPendingRetrieval(ctx: ServiceContext, a: ArchiveRecord, req: RestoreRequest): Promise<RestoreResult> {
+  const job = (await ctx.catalogue.latestRetrievalJob(a.id))!;
+  if (job.restoreTarget && path.resolve(job.restoreTarget) !== path.resolve(req.to)) {
+    throw new FreezerError('RetrievalBusy', `Archive ${a.id} is already being retrieved to restore into ${job.restoreTarget}; restore again when it is melted.`);
+  }
+  const had = decodePlan(job.description).members;
+  const members = had && req.members ? [...new Set([...had, ...req.members])] : undefined;
+  const rec = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, { restoreTarget: path.resolve(req.to), description: encodePlan({ members }) }));
+  ctx.emit('jobs');
+  return { status: 'retrieving', files: [], job: toJobInfo(rec, a) };
+}
+
+/** Member path in the tar → the catalogue's record of it (original path and SHA-256). */
+export async function catalogueMembers(ctx: ServiceContext, a: ArchiveRecord): Promise<Map<string, { path: string; sha256: string }>> {
+  const [members, index] = await Promise.all([
+    ctx.catalogue.read((r) => r.archiveMembers(a.id)),
+    ctx.catalogue.getFrameIndex(a.id) as Promise<FrameIndex | undefined>,
+  ]);
+  const byOffset = new Map(index?.members.map((m) => [m.tarOffset, m.path]) ?? []);
+  const out = new Map<string, { path: string; sha256: string }>();
+  for (const m of members) {
+    const member = (m.tarOffset !== null ? byOffset.get(m.tarOffset) : undefined) ?? legacyMemberPath(m.path);
+    out.set(member, { path: m.path, sha256: m.sha256 });
+  }
+  return out;
+}
+
+/** The original tool stored each file by its absolute path without the leading '/'. */
+export function legacyMemberPath(original: string): string {
+  return original.replace(/^[A-Za-z]:/, '').replace(/^\/+/, '');
+}
+
+/** Finds keys for thaw: fzr1 by fingerprint (our key ids), legacy ciphers among the catalogued keys. */
+export function keyLookup(ctx: ServiceContext): KeyLookup {
+  return async (hint: KeyHint): Promise<KeyMaterial | undefined> => {
+    if (hint.format === 'fzr1') return hint.fingerprint ? ctx.keyStore.get(hint.fingerprint) : undefined;
+    const candidates: KeyMaterial[] = [];
+    for (const k of await ctx.catalogue.listKeys()) {
+      if (hint.algorithm && k.algorithm !== hint.algorithm) continue;
+      const km = await ctx.keyStore.get(k.id);
+      if (km) candidates.push(km);
+    }
+    return candidates.find((k) => hint.legacyKeyId !== undefined && k.legacyId === hint.legacyKeyId) ?? candidates[0];
+  };
+}
+
+/** Thaws from the local archive file, verifying every file the catalogue knows. */
+export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: RestoreRequest, o: { flatten?: boolean } = {}): Promise<string[]> {
+  const file = a.localPath as string;
+  const members = await catalogueMembers(ctx, a);
+  const expected = new Map([...members].map(([m, r]) => [m, r.sha256]));
+  for (const m of req.members ?? []) {
+    if (!members.has(m) && ![...members.keys()].some((k) => k.startsWith(`${m.replace(/\/+$/, '')}/`))) {
+      throw new FreezerError('MemberNotFound', `"${m}" is not in archive ${a.id}.`);
+    }
+  }
+  const to = path.resolve(req.to);
+  // One file restored as `to/<name>`: extracted beside it first, then renamed into place.
+  const dest = o.flatten ? path.join(to, `.freezer-restore-${randomBytes(4).toString('hex')}`) : to;
+  const filesTotal = req.members ? [...members.keys()].filter((k) => req.members!.some((m) => k === m || k.startsWith(`${m}/`))).length : members.size;
+  const meter = new ActivityMeter('restoring', { filesTotal, bytesTotal: (await fsp.stat(file)).size }, (p) => {
+    ctx.setActivity(a.id, p);
+    req.onProgress?.(p);
+  });
+  let restored: RestoredFile[];
+  try {
+    const index = (await ctx.catalogue.getFrameIndex(a.id)) as FrameIndex | undefined;
+    const single = req.members?.length === 1 && members.has(req.members[0]) && index?.members.some((m) => m.path === req.members![0]);
+    if (single && index) {
+      // Reads only the frames holding the file.
+      const fh = await fsp.open(file, 'r');
+      try {
+        restored = await restoreMemberFromRange({
+          index, member: req.members![0], to: dest, overwrite: req.overwrite, description: a.description, keys: keyLookup(ctx),
+          expectedSha256: expected.get(req.members![0]), signal: req.signal,
+          readRange: async (start, end) => {
+            const buf = Buffer.alloc(end - start);
+            await fh.read(buf, 0, buf.length, start);
+            return buf;
+          },
+        });
+      } finally {
+        await fh.close();
+      }
+    } else {
+      restored = await thawArchive({
+        input: file, to: dest, keys: keyLookup(ctx), description: a.description, members: req.members, overwrite: req.overwrite,
+        expectedSha256: expected, filesTotal, signal: req.signal,
+        onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
+      });
+    }
+    if (o.flatten) restored = await flattenInto(to, restored, req.overwrite ?? false);
+  } finally {
+    if (o.flatten) await fsp.rm(dest, { recursive: true, force: true });
+    ctx.setActivity(a.id, undefined);
+  }
+  meter.finish();
+  const files = restored.filter((f) => f.type === 'file');
+  const unverified = files.filter((f) => !f.verified && expected.has(f.path));
+  if (unverified.length) throw new FreezerError('ChecksumMismatch', `${unverified.length} restored file(s) could not be verified against the catalogue.`);
+  ctx.log.info('Restored %d file(s) of archive %d into %s', files.length, a.id, to);
+  return files.map((f) => f.target);
+}
+
+async function flattenInto(to: string, restored: RestoredFile[], overwrite: boolean): Promise<RestoredFile[]> {
+  const out: RestoredFile[] = [];
+  for (const f of restored.filter((x) => x.type === 'file')) {
+    const target = path.join(to, path.basename(f.target));
+    if (!overwrite && (await exists(target))) throw new FreezerError('TargetExists', `${target} already exists; allow overwriting to replace it.`);
+    await fsp.rename(f.target, target);
+    out.push({ ...f, target });
+  }
+  return out;
+}

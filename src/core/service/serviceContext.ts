@@ -1,0 +1,125 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { archiveFacts, archiveState, type ArchiveRecord, type Catalogue, type VaultRecord } from '../catalogue';
+import { acquireLock } from '../catalogue/lockFile';
+import { FreezerError } from '../errors';
+import type { GlacierClients } from '../glacier/clients';
+import type { Logger } from '../log';
+import type { KeyStore, ServiceOptions } from './service';
+import type { ActivityProgress, ArchiveInfo, ArchiveState, ChangeKind } from './types';
+import { toArchiveInfo } from './viewModels';
+
+/** Catalogue setting naming the key new archives are encrypted with. */
+export const DEFAULT_KEY_SETTING = 'defaultKeyId';
+
+/**
+ * What every operation of the service shares: the layers, the change events, and the archives this
+ * process is working on (their progress is part of what the views show).
+ */
+export class ServiceContext {
+  private readonly listeners = new Set<(kind: ChangeKind) => void>();
+  /** Progress of the archives this process is building, uploading, downloading or restoring. */
+  readonly activities = new Map<number, ActivityProgress>();
+  /** Aborted by dispose(): long operations of this process stop with it. */
+  readonly lifetime = new AbortController();
+  /** Loops started by watchJobs, awaited by dispose(). */
+  readonly watchers = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly opts: ServiceOptions,
+    readonly catalogue: Catalogue,
+    readonly clients: GlacierClients,
+  ) {}
+
+  get log(): Logger {
+    return this.opts.log;
+  }
+
+  get keyStore(): KeyStore {
+    return this.opts.keyStore;
+  }
+
+  get region(): string {
+    return this.opts.glacier.region;
+  }
+
+  onDidChange(listener: (kind: ChangeKind) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(...kinds: ChangeKind[]): void {
+    for (const kind of kinds) {
+      for (const l of [...this.listeners]) {
+        try {
+          l(kind);
+        } catch (e) {
+          this.log.warn('A change listener failed: %s', (e as Error).message);
+        }
+      }
+    }
+  }
+
+  setActivity(archiveId: number, p: ActivityProgress | undefined): void {
+    if (p) this.activities.set(archiveId, p);
+    else this.activities.delete(archiveId);
+    this.emit('archives');
+  }
+
+  /** The catalogue row of a vault of this region, created when the catalogue does not know it yet. */
+  async vaultRecord(name: string): Promise<VaultRecord> {
+    const known = await this.catalogue.findVault(name, this.region);
+    return known ?? this.catalogue.write((tx) => tx.upsertVault({ name, region: this.region }));
+  }
+
+  async requireArchive(id: number): Promise<ArchiveRecord> {
+    const a = await this.catalogue.getArchive(id);
+    if (!a) throw new FreezerError('ArchiveNotFound', `No archive with id ${id} in the catalogue; refresh the view.`);
+    return a;
+  }
+
+  async stateOf(a: ArchiveRecord): Promise<ArchiveState> {
+    const [localFileExists, latest] = await Promise.all([exists(a.localPath), this.catalogue.latestRetrievalJob(a.id)]);
+    const outputExists = latest?.outputPath ? await exists(latest.outputPath) : false;
+    return archiveState(archiveFacts(a, { localFileExists, latestRetrieval: latest, outputExists }));
+  }
+
+  async archiveInfo(a: ArchiveRecord): Promise<ArchiveInfo> {
+    return toArchiveInfo(a, await this.stateOf(a), this.activities.get(a.id));
+  }
+
+  /** Where the local file of an archive lives: the upload folder, named after the archive. */
+  localArchivePath(a: { id: number; name: string; compression: string; encryption: string }): string {
+    const safe = a.name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'archive';
+    const ext = { gzip: '.tar.gz', bzip2: '.tar.bz2', zstd: '.tar.zst', none: '.tar' }[a.compression] ?? '.tar';
+    const enc = a.encryption === 'fzr1' ? '.fzr' : a.encryption === 'legacy-cbc' ? '.enc' : '';
+    return path.join(this.opts.uploadFolder, `${safe}-${a.id}${ext}${enc}`);
+  }
+
+  /**
+   * Runs `fn` holding a per-archive (or per-job) lock shared by every process using this catalogue,
+   * so the extension and the daemon never upload, download or restore the same thing twice. With
+   * `wait: false`, resolves to undefined at once when a live process holds it.
+   */
+  async exclusive<T>(name: string, fn: () => Promise<T>, opts: { wait?: boolean } = {}): Promise<T | undefined> {
+    const dir = `${this.catalogue.file}.locks`;
+    await fs.mkdir(dir, { recursive: true });
+    let release: () => Promise<void>;
+    try {
+      release = await acquireLock(path.join(dir, `${name}.lock`), { timeoutMs: opts.wait === false ? 0 : 24 * 3600 * 1000 });
+    } catch (e) {
+      if (opts.wait === false && FreezerError.is(e, 'CatalogueLocked')) return undefined;
+      throw e;
+    }
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+}
+
+export async function exists(p: string | null | undefined): Promise<boolean> {
+  if (!p) return false;
+  return fs.access(p).then(() => true, () => false);
+}

@@ -1,0 +1,87 @@
+import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
+import { FreezerError } from '../errors';
+import { initiateInventoryRetrieval } from '../glacier/retrieval';
+import * as vaults from '../glacier/vaults';
+import type { ServiceContext } from './serviceContext';
+import type { JobInfo, VaultInfo } from './types';
+import { toJobInfo } from './viewModels';
+
+/** Vaults from AWS, recorded in the catalogue, with the catalogue's archive counts. */
+export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
+  const remote = await vaults.listVaults(ctx.clients);
+  await ctx.catalogue.write((tx) => {
+    for (const v of remote) {
+      tx.upsertVault({
+        name: v.name, region: ctx.region, arn: v.arn, created: v.creationDate ?? null, sizeBytes: v.sizeInBytes,
+        archiveCount: v.numberOfArchives, lastInventory: v.lastInventoryDate ?? null,
+      });
+    }
+  });
+  const counts = await localCounts(ctx);
+  return remote.map((v) => ({
+    name: v.name,
+    arn: v.arn,
+    region: ctx.region,
+    ...(v.creationDate ? { createdAt: v.creationDate } : {}),
+    sizeBytes: v.sizeInBytes,
+    remoteArchiveCount: v.numberOfArchives,
+    localArchiveCount: counts.get(v.name) ?? 0,
+    ...(v.lastInventoryDate ? { lastInventory: v.lastInventoryDate } : {}),
+  }));
+}
+
+async function localCounts(ctx: ServiceContext): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const a of await ctx.catalogue.listArchives()) {
+    if (a.glacierId && !a.deletedRemote) counts.set(a.vaultName, (counts.get(a.vaultName) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export async function createVault(ctx: ServiceContext, name: string): Promise<VaultInfo> {
+  vaults.checkVaultName(name);
+  await vaults.createVault(ctx.clients, name);
+  // Jobs name the topic themselves too; the vault setting also covers jobs started by other tools.
+  if (ctx.opts.glacier.snsTopicArn) await vaults.setVaultNotifications(ctx.clients, name, ctx.opts.glacier.snsTopicArn);
+  const v = await vaults.describeVault(ctx.clients, name);
+  await ctx.catalogue.write((tx) => tx.upsertVault({ name, region: ctx.region, arn: v.arn, created: v.creationDate ?? null, sizeBytes: v.sizeInBytes, archiveCount: v.numberOfArchives }));
+  ctx.emit('vaults');
+  ctx.log.info('Created vault %s', name);
+  return { name, arn: v.arn, region: ctx.region, ...(v.creationDate ? { createdAt: v.creationDate } : {}), sizeBytes: v.sizeInBytes, remoteArchiveCount: v.numberOfArchives, localArchiveCount: 0 };
+}
+
+/** Removes an empty vault at AWS and from the catalogue. */
+export async function removeVault(ctx: ServiceContext, name: string): Promise<void> {
+  const v = await ctx.catalogue.findVault(name, ctx.region);
+  if (v) {
+    const live = (await ctx.catalogue.listArchives({ vaultId: v.id })).filter((a) => !a.deletedRemote && (a.glacierId || a.uploading || a.building));
+    if (live.length) {
+      throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${live.length} archive(s) in the catalogue. Remove them first.`);
+    }
+  }
+  await vaults.deleteVault(ctx.clients, name);
+  if (v) await ctx.catalogue.write((tx) => tx.removeVault(v.id));
+  ctx.emit('vaults', 'archives', 'jobs', 'files');
+  ctx.log.info('Removed vault %s', name);
+}
+
+export async function requestInventory(ctx: ServiceContext, vault: string): Promise<JobInfo> {
+  const v = await ctx.vaultRecord(vault);
+  const snsTopic = ctx.opts.glacier.snsTopicArn;
+  const job = await initiateInventoryRetrieval(ctx.clients, { vault, snsTopic, description: 'Freezer inventory' });
+  const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
+    jobId: job.jobId, vaultId: v.id, action: 'InventoryRetrieval', status: 'InProgress', snsTopic: snsTopic ?? null,
+  }));
+  ctx.emit('jobs');
+  ctx.log.info('Requested an inventory of vault %s (job %s)', vault, job.jobId);
+  return toJobInfo(rec);
+}
+
+/** Deletes an archive at AWS (absent there already counts as deleted). */
+export async function deleteRemoteArchive(ctx: ServiceContext, vault: string, archiveId: string): Promise<void> {
+  try {
+    await ctx.clients.glacier.send(new DeleteArchiveCommand({ accountId: ctx.clients.accountId, vaultName: vault, archiveId }));
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+  }
+}
