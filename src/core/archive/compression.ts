@@ -33,12 +33,15 @@ export function zstdAvailable(): boolean {
   return typeof zz.zstdCompress === 'function' && typeof zz.createZstdDecompress === 'function';
 }
 
-export const BZIP2_BINARY = process.env.FREEZER_BZIP2 || 'bzip2';
+/** The bzip2 program (FREEZER_BZIP2 overrides, read at each use). */
+export function bzip2Binary(): string {
+  return process.env.FREEZER_BZIP2 || 'bzip2';
+}
 
 function bzip2Missing(e: unknown): FreezerError {
   return new FreezerError(
     'Bzip2Unavailable',
-    `bzip2 archives need the "${BZIP2_BINARY}" program, which could not be started. Install bzip2 (e.g. apt install bzip2, brew install bzip2) and try again.`,
+    `bzip2 archives need the "${bzip2Binary()}" program, which could not be started. Install bzip2 (e.g. apt install bzip2, brew install bzip2) and try again.`,
     { cause: e },
   );
 }
@@ -46,7 +49,7 @@ function bzip2Missing(e: unknown): FreezerError {
 /** Runs bzip2 over a buffer. */
 function runBzip2(args: string[], input: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BZIP2_BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bzip2Binary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.on('error', (e) => reject(bzip2Missing(e)));
@@ -62,7 +65,7 @@ function runBzip2(args: string[], input: Buffer): Promise<Buffer> {
 }
 
 function bzip2DecompressStream(): Duplex {
-  const child = spawn(BZIP2_BINARY, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(bzip2Binary(), ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
   const err: Buffer[] = [];
   const d = Duplex.from({ writable: child.stdin, readable: out });

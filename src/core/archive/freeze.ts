@@ -13,6 +13,7 @@ import { frameCodec } from './compression';
 import { formatDescription, type Compression } from './description';
 import { archiveSizeFor, encodeGzipTrailer, withEncryptedRanges, type FrameEntry, type FrameIndex, type IndexEncryption } from './frameIndex';
 import { ProgressReporter, type PipelineProgress } from './progress';
+import { tarHeaderFor } from './tarHeader';
 import { walkSources, type SourceFile, type WalkOptions } from './walk';
 
 export const DEFAULT_FRAME_SIZE = 8 * 1024 * 1024;
@@ -235,6 +236,7 @@ async function buildPayload(
   signal: AbortSignal | undefined,
 ): Promise<BuiltPayload> {
   const pack = tar.pack();
+  pack.on('error', () => undefined); // reported through the producer and consumer promises
   // Count what tar-stream emits so each member's header offset is exact (PAX headers included).
   let pushed = 0;
   const origPush = pack.push.bind(pack) as (c: Buffer | null) => boolean;
@@ -250,8 +252,7 @@ async function buildPayload(
       throwIfAborted(signal);
       progress.update({ currentFile: s.memberPath, filesDone: i });
       const tarOffset = pushed;
-      // Folders end in '/' as GNU tar writes them.
-      const header = { name: s.type === 'directory' ? `${s.memberPath}/` : s.memberPath, size: s.type === 'file' ? s.size : 0, mode: s.mode & 0o7777, mtime: new Date(Math.floor(s.mtimeMs / 1000) * 1000), type: s.type };
+      const header = tarHeaderFor(s);
       if (s.type === 'directory') {
         await new Promise<void>((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())));
         members.push({ path: s.memberPath, type: 'directory', size: 0, sha256: null, mtimeMs: s.mtimeMs, mode: s.mode, tarOffset });
@@ -261,7 +262,9 @@ async function buildPayload(
       let done!: () => void;
       let failed!: (e: Error) => void;
       const finished = new Promise<void>((res, rej) => { done = res; failed = rej; });
+      finished.catch(() => undefined); // awaited below unless an earlier error wins
       const entry = pack.entry(header, (err) => (err ? failed(err) : done()));
+      entry.on('error', () => undefined); // its failure arrives through `finished`
       let got = 0;
       if (s.size > 0) {
         const rs = createReadStream(s.absolutePath, { start: 0, end: s.size - 1, highWaterMark: 1024 * 1024 });

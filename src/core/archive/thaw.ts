@@ -66,6 +66,7 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
     },
   });
   source.on('error', (e) => counter.destroy(e));
+  counter.on('error', () => undefined);
   source.pipe(counter);
 
   let [head, stream] = await peekStream(counter, 512);
@@ -121,6 +122,8 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
 /** Pipes a into b, forwarding a's errors to b (so the consumer of b sees them). */
 function forward(a: Readable, b: Transform | import('node:stream').Duplex): Readable {
   a.on('error', (e) => b.destroy(e));
+  // The consumer's pipeline reports b's errors; this keeps a late second error from going uncaught.
+  b.on('error', () => undefined);
   return a.pipe(b) as unknown as Readable;
 }
 
