@@ -1,0 +1,482 @@
+/** The archive builder's webview: fields, filters, regex filter, summary and the virtualized file list. */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { formatBytes, formatDuration } from '../../shared/format';
+import { byId, connect, setOptions } from '../../shared/app/rpc';
+import { VirtualList } from '../../shared/app/virtualList';
+import {
+  REASON, type BuilderEvents, type BuilderInit, type BuilderRequests, type BuilderState, type KeyChoice, type Row, type ScanResult,
+} from '../protocol';
+import type { Compression } from '../../../core/archive/description';
+
+type Field = HTMLElement & { value: string };
+type Check = HTMLElement & { checked: boolean };
+type Button = HTMLElement & { disabled: boolean };
+
+const ROW_HEIGHT = 22;
+/** Hand-made choices: 1 = selected by hand despite a filter, 2 = unselected by hand (a manual exclusion). */
+const BY_HAND_SELECTED = 1;
+const BY_HAND_EXCLUDED = 2;
+
+const rpc = connect<BuilderRequests, BuilderEvents>();
+
+const ui = {
+  problem: byId('problem'),
+  addFiles: byId<Button>('addFiles'),
+  addFolders: byId<Button>('addFolders'),
+  fAlreadyFrozen: byId<Check>('fAlreadyFrozen'),
+  fBackup: byId<Check>('fBackup'),
+  fExclusion: byId<Check>('fExclusion'),
+  fManual: byId<Check>('fManual'),
+  removeUnselected: byId<Button>('removeUnselected'),
+  apply: byId<Button>('apply'),
+  name: byId<Field>('name'),
+  vault: byId<Field>('vault'),
+  compression: byId<Field>('compression'),
+  key: byId<Field>('key'),
+  output: byId('output'),
+  chooseOutput: byId<Button>('chooseOutput'),
+  description: byId('description'),
+  descriptionLength: byId('descriptionLength'),
+  descriptionWarning: byId('descriptionWarning'),
+  regex: byId<Field>('regex'),
+  applyRegex: byId<Button>('applyRegex'),
+  clearRegex: byId<Button>('clearRegex'),
+  message: byId('message'),
+  summary: byId('summary'),
+  list: byId('list'),
+  spacer: byId('spacer'),
+  empty: byId('empty'),
+};
+
+// ---- model ----
+let init: BuilderInit | undefined;
+let rows: Row[] = [];
+let byPath = new Map<string, number>();
+let hand = new Uint8Array(0);
+let regexHit = new Uint8Array(0);
+let regexApplied = '';
+const sources: string[] = [];
+let frozenKnown = false;
+let keys: KeyChoice[] = [];
+let active = -1;
+let busy = false;
+let commonPrefix = '';
+
+function activeBits(): number {
+  return (ui.fAlreadyFrozen.checked ? REASON.alreadyFrozen : 0) | (ui.fBackup.checked ? REASON.backup : 0)
+    | (ui.fExclusion.checked ? REASON.exclusionPath : 0) | (ui.fManual.checked ? REASON.manual : 0) | (regexApplied ? REASON.regex : 0);
+}
+
+function bitsOf(i: number): number {
+  return rows[i][2] | (hand[i] === BY_HAND_EXCLUDED ? REASON.manual : 0) | (regexHit[i] ? REASON.regex : 0);
+}
+
+function isSelected(i: number, mask = activeBits()): boolean {
+  if (hand[i] === BY_HAND_SELECTED) return true;
+  if (hand[i] === BY_HAND_EXCLUDED) return false;
+  return (bitsOf(i) & mask) === 0;
+}
+
+function reasonText(bits: number): string {
+  const names: string[] = [];
+  if (bits & REASON.alreadyFrozen) names.push('already frozen');
+  if (bits & REASON.backup) names.push('backup/generated');
+  if (bits & REASON.exclusionPath) names.push('exclusion path');
+  if (bits & REASON.manual) names.push('manual');
+  if (bits & REASON.regex) names.push('filter');
+  return names.join(', ');
+}
+
+function computePrefix(): void {
+  if (!sources.length) {
+    commonPrefix = '';
+    return;
+  }
+  const parents = sources.map((s) => s.replace(/[\\/][^\\/]*$/, ''));
+  let p = parents[0];
+  for (const q of parents) while (p && !(q === p || q.startsWith(p + '/') || q.startsWith(p + '\\'))) p = p.replace(/[\\/][^\\/]*$/, '');
+  commonPrefix = p ? p + '/' : '';
+}
+
+// ---- list ----
+const list = new VirtualList(ui.list, ui.spacer, {
+  rowHeight: ROW_HEIGHT,
+  count: () => rows.length,
+  render(el, i) {
+    const [p, size, , frozenArchive, frozenPath] = rows[i];
+    const sel = isSelected(i);
+    const bits = bitsOf(i);
+    el.className = `vrow${sel ? ' selected' : ' unselected'}${i === active ? ' active' : ''}`;
+    el.setAttribute('aria-selected', String(sel));
+    el.title = p;
+    let check = el.firstElementChild as HTMLElement | null;
+    if (!check) {
+      for (const c of ['c-check', 'c-path', 'c-size', 'c-why', 'c-frozen']) {
+        const span = document.createElement('span');
+        span.className = c;
+        el.appendChild(span);
+      }
+      check = el.firstElementChild as HTMLElement;
+    }
+    const cells = el.children as HTMLCollectionOf<HTMLElement>;
+    cells[0].textContent = sel ? '☑' : '☐';
+    cells[1].textContent = p.startsWith(commonPrefix) ? p.slice(commonPrefix.length) : p;
+    cells[2].textContent = formatBytes(size);
+    cells[3].textContent = reasonText(bits);
+    cells[4].textContent = frozenArchive ? `${frozenArchive}: ${frozenPath ?? ''}` : '';
+  },
+  onScroll: () => saveSoon(),
+});
+
+function toggle(i: number): void {
+  if (i < 0 || i >= rows.length) return;
+  hand[i] = isSelected(i) ? BY_HAND_EXCLUDED : BY_HAND_SELECTED;
+  // Selecting by hand a file that has no filter against it just clears the hand mark.
+  if (hand[i] === BY_HAND_SELECTED && (rows[i][2] | (regexHit[i] ? REASON.regex : 0)) === 0) hand[i] = 0;
+  changed();
+}
+
+ui.list.addEventListener('click', (ev) => {
+  const i = list.indexOf(ev.target);
+  if (i === undefined) return;
+  active = i;
+  if ((ev.target as HTMLElement).classList.contains('c-check')) toggle(i);
+  else list.refresh();
+});
+ui.list.addEventListener('dblclick', (ev) => {
+  const i = list.indexOf(ev.target);
+  if (i === undefined || (ev.target as HTMLElement).classList.contains('c-check')) return;
+  active = i;
+  toggle(i);
+});
+ui.list.addEventListener('keydown', (ev: KeyboardEvent) => {
+  if (!rows.length) return;
+  if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp' || ev.key === 'Home' || ev.key === 'End' || ev.key === 'PageDown' || ev.key === 'PageUp') {
+    const page = Math.max(1, Math.floor(ui.list.clientHeight / ROW_HEIGHT) - 1);
+    const delta = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -rows.length, End: rows.length }[ev.key] ?? 0;
+    active = Math.min(rows.length - 1, Math.max(0, (active < 0 ? 0 : active) + delta));
+    list.reveal(active);
+    ev.preventDefault();
+  } else if ((ev.key === ' ' || ev.key === 'Enter') && active >= 0) {
+    toggle(active);
+    ev.preventDefault();
+  }
+});
+
+// ---- summary, description ----
+const RATIO: Record<Compression, number> = { none: 1, gzip: 0.7, bzip2: 0.65, zstd: 0.65 };
+/** Rough speeds for the estimate: packing (read, compress, encrypt) and upload. */
+const PACK_BYTES_PER_S = 40 * 1024 * 1024;
+const UPLOAD_BYTES_PER_S = 10 * 1024 * 1024;
+
+function updateSummary(): void {
+  const mask = activeBits();
+  let n = 0;
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (isSelected(i, mask)) {
+      n++;
+      bytes += rows[i][1];
+    }
+  }
+  const c = (ui.compression.value || 'gzip') as Compression;
+  const estimate = Math.round(bytes * RATIO[c] + 1024 * (n + 2));
+  const seconds = bytes / PACK_BYTES_PER_S + estimate / UPLOAD_BYTES_PER_S + n * 0.002;
+  ui.summary.textContent = rows.length
+    ? `${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files selected · ${formatBytes(bytes)} · estimated archive ${formatBytes(estimate)} · about ${formatDuration(seconds)} to build and upload`
+    : 'No files yet.';
+  ui.empty.hidden = rows.length > 0;
+  ui.apply.disabled = busy || n === 0 || !ui.vault.value;
+}
+
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+function updateDescriptionSoon(): void {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(async () => {
+    try {
+      const p = await rpc.call('previewDescription', { name: ui.name.value, compression: (ui.compression.value || 'gzip') as Compression, keyId: ui.key.value || null });
+      ui.description.textContent = p.text;
+      ui.descriptionLength.textContent = `${p.length} / ${p.max} characters`;
+      ui.descriptionWarning.textContent = p.warning ?? '';
+      ui.descriptionWarning.classList.toggle('hidden', !p.warning);
+    } catch (e) {
+      ui.descriptionWarning.textContent = (e as Error).message;
+      ui.descriptionWarning.classList.remove('hidden');
+    }
+  }, 150);
+}
+
+function say(text: string, kind: 'info' | 'warning' | 'error' = 'info'): void {
+  ui.message.textContent = text;
+  ui.message.className = `message ${kind}`;
+  ui.message.classList.toggle('hidden', !text);
+}
+
+// ---- state ----
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveSoon(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(save, 200);
+}
+const removed = new Set<string>();
+function save(): void {
+  const manual: string[] = [];
+  const forced: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (hand[i] === BY_HAND_EXCLUDED) manual.push(rows[i][0]);
+    else if (hand[i] === BY_HAND_SELECTED) forced.push(rows[i][0]);
+  }
+  const state: BuilderState = {
+    version: 1, sources, vault: ui.vault.value, name: ui.name.value, compression: (ui.compression.value || 'gzip') as Compression,
+    keyId: ui.key.value || null,
+    filters: { alreadyFrozen: ui.fAlreadyFrozen.checked, backup: ui.fBackup.checked, exclusionPath: ui.fExclusion.checked, manual: ui.fManual.checked },
+    regex: regexApplied, manual, forced, removed: [...removed], scrollTop: ui.list.scrollTop,
+  };
+  rpc.setState(state);
+}
+
+function changed(): void {
+  list.refresh();
+  updateSummary();
+  saveSoon();
+}
+
+// ---- rows ----
+function mergeScan(r: ScanResult): void {
+  for (const s of r.sources) if (!sources.includes(s)) sources.push(s);
+  computePrefix();
+  const next = rows.slice();
+  const nextHand = Array.from(hand);
+  for (const row of r.rows) {
+    if (removed.has(row[0])) removed.delete(row[0]);
+    const at = byPath.get(row[0]);
+    if (at !== undefined) next[at] = row;
+    else {
+      byPath.set(row[0], next.length);
+      next.push(row);
+      nextHand.push(0);
+    }
+  }
+  rows = next;
+  hand = Uint8Array.from(nextHand);
+  regexHit = new Uint8Array(rows.length);
+  if (regexApplied) markRegex(regexApplied);
+  changed();
+}
+
+function markRegex(src: string): number {
+  const re = new RegExp(src, 'u');
+  regexHit = new Uint8Array(rows.length);
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) if (re.test(rows[i][0])) { regexHit[i] = 1; n++; }
+  return n;
+}
+
+async function withBusy<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  busy = true;
+  for (const b of [ui.addFiles, ui.addFolders, ui.apply]) b.disabled = true;
+  if (what) say(what);
+  try {
+    return await fn();
+  } catch (e) {
+    say((e as Error).message, 'error');
+    return undefined;
+  } finally {
+    busy = false;
+    ui.addFiles.disabled = false;
+    ui.addFolders.disabled = false;
+    if (ui.message.textContent === what) say('');
+    updateSummary();
+  }
+}
+
+// ---- toolbar ----
+ui.addFiles.addEventListener('click', () => void withBusy('', async () => {
+  const r = await rpc.call('addFiles', { alreadyFrozen: ui.fAlreadyFrozen.checked });
+  if (r) mergeScan(r);
+}));
+ui.addFolders.addEventListener('click', () => void withBusy('', async () => {
+  const r = await rpc.call('addFolders', { alreadyFrozen: ui.fAlreadyFrozen.checked });
+  if (r) mergeScan(r);
+}));
+
+function onFilterToggled(bit: number): void {
+  // A filter toggles the selection of the files it matches: hand-made choices on them give way.
+  for (let i = 0; i < rows.length; i++) if (bitsOf(i) & bit) hand[i] = 0;
+  changed();
+}
+ui.fBackup.addEventListener('change', () => onFilterToggled(REASON.backup));
+ui.fExclusion.addEventListener('change', () => onFilterToggled(REASON.exclusionPath));
+ui.fManual.addEventListener('change', () => onFilterToggled(REASON.manual));
+ui.fAlreadyFrozen.addEventListener('change', () => {
+  if (ui.fAlreadyFrozen.checked && !frozenKnown && sources.length) {
+    void withBusy('Hashing files to find those already frozen…', async () => {
+      const r = await rpc.call('scan', { sources, alreadyFrozen: true });
+      frozenKnown = true;
+      mergeScan(r);
+      onFilterToggled(REASON.alreadyFrozen);
+    });
+  } else onFilterToggled(REASON.alreadyFrozen);
+});
+
+ui.removeUnselected.addEventListener('click', () => {
+  const mask = activeBits();
+  const keep: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (isSelected(i, mask)) keep.push(i);
+    else removed.add(rows[i][0]);
+  }
+  const dropped = rows.length - keep.length;
+  rows = keep.map((i) => rows[i]);
+  hand = Uint8Array.from(keep.map((i) => hand[i]));
+  regexHit = Uint8Array.from(keep.map((i) => regexHit[i]));
+  byPath = new Map(rows.map((r, i) => [r[0], i]));
+  active = -1;
+  say(dropped ? `Removed ${dropped.toLocaleString('en-US')} unselected files from this archive.` : 'Every listed file is selected: nothing to remove.');
+  changed();
+});
+
+ui.applyRegex.addEventListener('click', () => applyRegex());
+ui.regex.addEventListener('keydown', (ev: Event) => { if ((ev as KeyboardEvent).key === 'Enter') applyRegex(); });
+function applyRegex(): void {
+  const src = ui.regex.value.trim();
+  if (!src) {
+    say('No filter was entered: type a regular expression (matched against the full path), then Apply Filter.', 'warning');
+    return;
+  }
+  let n: number;
+  try {
+    n = markRegex(src);
+  } catch (e) {
+    say(`Not a valid regular expression: ${(e as Error).message}`, 'error');
+    return;
+  }
+  regexApplied = src;
+  for (let i = 0; i < rows.length; i++) if (regexHit[i]) hand[i] = 0;
+  say(`Filter /${src}/ unselected ${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files. Click or double-click a file to change its selection.`);
+  changed();
+}
+ui.clearRegex.addEventListener('click', () => {
+  regexApplied = '';
+  regexHit = new Uint8Array(rows.length);
+  ui.regex.value = '';
+  say('Filter cleared.');
+  changed();
+});
+
+ui.chooseOutput.addEventListener('click', async () => {
+  const r = await rpc.call('chooseOutput', {}).catch((e: Error) => { say(e.message, 'error'); return null; });
+  if (r) ui.output.textContent = r.uploadFolder;
+});
+
+for (const el of [ui.name, ui.compression, ui.key]) {
+  el.addEventListener('input', () => { updateDescriptionSoon(); updateSummary(); saveSoon(); });
+  el.addEventListener('change', () => { updateDescriptionSoon(); updateSummary(); saveSoon(); });
+}
+ui.vault.addEventListener('change', () => { updateSummary(); saveSoon(); });
+
+ui.apply.addEventListener('click', () => {
+  if (busy) return;
+  const name = ui.name.value.trim();
+  if (!name) {
+    say('Give the archive a name first.', 'warning');
+    return;
+  }
+  const mask = activeBits();
+  const selected: string[] = [];
+  const manuallyExcluded: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (isSelected(i, mask)) selected.push(rows[i][0]);
+    else if (hand[i] === BY_HAND_EXCLUDED) manuallyExcluded.push(rows[i][0]);
+  }
+  void withBusy('Starting…', async () => {
+    await rpc.call('apply', {
+      vault: ui.vault.value, name, compression: (ui.compression.value || 'gzip') as Compression, keyId: ui.key.value || null,
+      sources, selected, manuallyExcluded,
+    });
+    say('Freezing started: follow it in the notification and in the Vaults view.');
+  });
+});
+
+// ---- lists from the host ----
+function showVaults(vaults: string[], preferred?: string): void {
+  const current = preferred ?? ui.vault.value;
+  const value = vaults.includes(current) ? current : vaults[0] ?? '';
+  setOptions(ui.vault, vaults.length ? vaults.map((v) => ({ value: v, label: v })) : [{ value: '', label: 'No vault yet: create one in the Vaults view' }], value);
+  setTimeout(updateSummary, 10);
+}
+
+function showKeys(list: KeyChoice[], preferred?: string | null): void {
+  keys = list;
+  const usable = keys.filter((k) => k.algorithm === 'AES-256');
+  const def = usable.find((k) => k.isDefault)?.id ?? '';
+  const current = preferred !== undefined ? preferred ?? '' : ui.key.value || def;
+  const options = [
+    { value: '', label: 'None (not encrypted)' },
+    ...keys.map((k) => ({
+      value: k.id,
+      label: `${k.label || k.id} · ${k.algorithm}${k.isDefault ? ' · default' : ''}${k.algorithm !== 'AES-256' ? ' · legacy, read-only' : ''}`,
+      disabled: k.algorithm !== 'AES-256',
+    })),
+  ];
+  setOptions(ui.key, options, usable.some((k) => k.id === current) ? current : '');
+  updateDescriptionSoon();
+}
+
+rpc.on('vaults', (d) => showVaults(d.vaults));
+rpc.on('keys', (d) => showKeys(d.keys));
+
+// ---- start: handshake, then restore or preselect ----
+async function start(): Promise<void> {
+  const saved = rpc.getState<BuilderState>();
+  init = await rpc.call('ready', {});
+  if (!init.configured || init.problem) {
+    ui.problem.textContent = init.problem
+      ? `Freezer could not list vaults: ${init.problem}`
+      : 'Freezer is not set up yet: open Freezer settings (or use the local endpoint) before building an archive.';
+    ui.problem.classList.remove('hidden');
+  }
+  setOptions(ui.compression, init.compressions.map((c) => ({ value: c, label: c === 'none' ? 'none (tar only)' : c })), saved?.compression ?? init.compression);
+  ui.output.textContent = init.uploadFolder;
+  if (saved?.version === 1) {
+    ui.name.value = saved.name;
+    ui.fAlreadyFrozen.checked = saved.filters.alreadyFrozen;
+    ui.fBackup.checked = saved.filters.backup;
+    ui.fExclusion.checked = saved.filters.exclusionPath;
+    ui.fManual.checked = saved.filters.manual;
+    ui.regex.value = saved.regex;
+    regexApplied = saved.regex;
+    for (const p of saved.removed) removed.add(p);
+  }
+  showVaults(init.vaults, saved?.vault || init.vault);
+  showKeys(init.keys, saved ? saved.keyId : undefined);
+  const toScan = saved?.sources.length ? saved.sources : init.preselect;
+  if (toScan.length) {
+    await withBusy('Listing files…', async () => {
+      const alreadyFrozen = ui.fAlreadyFrozen.checked;
+      const r = await rpc.call('scan', { sources: toScan, alreadyFrozen });
+      frozenKnown = alreadyFrozen;
+      const keep = r.rows.filter((row) => !removed.has(row[0]));
+      mergeScan({ sources: r.sources, rows: keep });
+      if (saved) {
+        for (const p of saved.manual) { const i = byPath.get(p); if (i !== undefined) hand[i] = BY_HAND_EXCLUDED; }
+        for (const p of saved.forced) { const i = byPath.get(p); if (i !== undefined) hand[i] = BY_HAND_SELECTED; }
+        changed();
+        list.scrollTo(saved.scrollTop);
+      }
+    });
+  }
+  updateDescriptionSoon();
+  updateSummary();
+  document.body.dataset.ready = 'true';
+}
+
+void start().catch((e: Error) => {
+  ui.problem.textContent = e.message;
+  ui.problem.classList.remove('hidden');
+});

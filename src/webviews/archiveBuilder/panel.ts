@@ -1,0 +1,260 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { formatDescription, MAX_DESCRIPTION_LENGTH } from '../../core/archive/description';
+import { CancellationError, FreezerError } from '../../core/errors';
+import type { FreezerService } from '../../core/service/service';
+import type { ActivityProgress, FreezeRequest, KeyInfo, SelectionEntry } from '../../core/service/types';
+import { readSettings, updateSetting } from '../../platform/settings';
+import { WebviewConnection } from '../shared/connection';
+import type { WebviewDeps } from '../shared/deps';
+import { formatBytes, formatDuration } from '../shared/format';
+import { renderHtml, webviewOptions } from '../shared/html';
+import { builderBody } from './markup';
+import {
+  BUILDER_PANEL, BUILDER_VIEW_TYPE, COMPRESSIONS, REASON,
+  type ApplyParams, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type Row, type ScanResult,
+} from './protocol';
+import { parseBuilderRequest, type BuilderRequest } from './validate';
+
+export interface BuilderArgs {
+  vault?: string;
+  preselect?: string[];
+}
+
+const keyChoice = (k: KeyInfo): KeyChoice => ({ id: k.id, label: k.label, algorithm: k.algorithm, isDefault: k.isDefault, legacy: k.legacy });
+
+function toRow(e: SelectionEntry): Row {
+  let bits = 0;
+  for (const r of e.reasons) bits |= REASON[r];
+  return e.frozenAs ? [e.path, e.size, bits, e.frozenAs.archiveName, e.frozenAs.path] : [e.path, e.size, bits];
+}
+
+/**
+ * The archive builder: lists files of the chosen sources with why each is filtered, lets the user shape
+ * the selection, then hands it to `service.freeze` under a notification progress and closes. The host
+ * keeps the set of files it listed, so the webview can only ask to freeze files the user picked here.
+ */
+export class ArchiveBuilderPanel implements vscode.Disposable {
+  private readonly listed = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly conn: WebviewConnection<BuilderRequest, BuilderEvents>;
+  private keys: KeyInfo[] = [];
+
+  static open(context: vscode.ExtensionContext, deps: WebviewDeps, args: BuilderArgs): ArchiveBuilderPanel {
+    const panel = vscode.window.createWebviewPanel(BUILDER_VIEW_TYPE, 'New Archive', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    return new ArchiveBuilderPanel(panel, context, deps, args);
+  }
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: WebviewDeps,
+    private readonly args: BuilderArgs,
+  ) {
+    panel.webview.options = webviewOptions(context.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'freezer.svg');
+    this.conn = new WebviewConnection(panel.webview, parseBuilderRequest, {
+      ready: () => this.init(),
+      addFiles: (p) => this.pick(false, p.alreadyFrozen),
+      addFolders: (p) => this.pick(true, p.alreadyFrozen),
+      scan: (p) => this.scan(p.sources, p.alreadyFrozen),
+      previewDescription: (p) => this.preview(p.name, p.compression, p.keyId),
+      chooseOutput: () => this.chooseOutput(),
+      openSettings: async () => { await vscode.commands.executeCommand('freezer.openSettings'); return null; },
+      apply: (p) => this.apply(p),
+    }, deps.log, 'archive builder');
+    this.disposables.push(
+      this.conn,
+      panel.onDidDispose(() => this.dispose()),
+      deps.host.onDidChange(() => void this.pushLists()),
+      deps.host.onDidChangeData((kind) => { if (kind === 'vaults' || kind === 'keys') void this.pushLists(); }),
+    );
+    panel.webview.html = renderHtml(panel.webview, context.extensionUri, BUILDER_PANEL, 'New Archive', builderBody);
+  }
+
+  private async init(): Promise<BuilderInit> {
+    const s = readSettings();
+    const init: BuilderInit = {
+      configured: this.deps.host.configured,
+      vaults: [],
+      keys: [],
+      compressions: [...COMPRESSIONS],
+      compression: COMPRESSIONS.includes(s.defaultCompression) ? s.defaultCompression : 'gzip',
+      uploadFolder: s.uploadFolder || path.join(this.context.globalStorageUri.fsPath, 'archives'),
+      preselect: this.args.preselect ?? [],
+      maxDescription: MAX_DESCRIPTION_LENGTH,
+      ...(this.args.vault ? { vault: this.args.vault } : {}),
+    };
+    if (!init.configured) return init;
+    try {
+      const svc = await this.deps.host.ready();
+      const [vaults, keys] = await Promise.all([svc.listVaults(), svc.listKeys()]);
+      this.keys = keys;
+      init.vaults = vaults.map((v) => v.name);
+      init.keys = keys.map(keyChoice);
+    } catch (e) {
+      init.problem = e instanceof Error ? e.message : String(e);
+    }
+    return init;
+  }
+
+  private async pushLists(): Promise<void> {
+    const svc = this.deps.host.now;
+    if (!svc) return;
+    try {
+      const [vaults, keys] = await Promise.all([svc.listVaults(), svc.listKeys()]);
+      this.keys = keys;
+      this.conn.post('vaults', { vaults: vaults.map((v) => v.name) });
+      this.conn.post('keys', { keys: keys.map(keyChoice) });
+    } catch {
+      // The next init or apply reports the problem.
+    }
+  }
+
+  private async pick(folders: boolean, alreadyFrozen: boolean): Promise<ScanResult | null> {
+    const uris = await vscode.window.showOpenDialog({
+      canSelectFiles: !folders,
+      canSelectFolders: folders,
+      canSelectMany: true,
+      openLabel: folders ? 'Add Folders' : 'Add Files',
+      title: folders ? 'Add folders (with everything in them) to the archive' : 'Add files to the archive',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (!uris?.length) return null;
+    return this.scan(uris.map((u) => u.fsPath), alreadyFrozen);
+  }
+
+  private async scan(sources: string[], alreadyFrozen: boolean): Promise<ScanResult> {
+    const existing: string[] = [];
+    for (const s of sources) if (await fs.stat(s).then(() => true, () => false)) existing.push(s);
+    if (!existing.length) return { sources: [], rows: [] };
+    const svc = await this.deps.host.ready();
+    const s = readSettings();
+    const entries = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: alreadyFrozen ? 'Freezer: hashing files to find frozen copies' : 'Freezer: listing files' },
+      () => svc.scanSelection(existing, {
+        backupPatterns: s.backupFilterPatterns,
+        exclusionPaths: s.exclusionPaths,
+        filterAlreadyFrozen: alreadyFrozen,
+        filterBackup: true,
+        filterExclusionPaths: true,
+        filterManual: true,
+      }),
+    );
+    const rows = entries.map(toRow);
+    for (const r of rows) this.listed.add(r[0]);
+    return { sources: existing, rows };
+  }
+
+  private preview(name: string, compression: ApplyParams['compression'], keyId: string | null): DescriptionPreview {
+    const key = keyId ? this.keys.find((k) => k.id === keyId) : undefined;
+    try {
+      const text = formatDescription({
+        name: name || 'archive',
+        compression,
+        encryption: key ? 'fzr1' : 'none',
+        ...(key ? { keyId: key.id } : {}),
+        created: new Date().toISOString(),
+      });
+      const out: DescriptionPreview = { text, length: text.length, max: MAX_DESCRIPTION_LENGTH };
+      if (!text.includes(encodeURIComponent(name || 'archive').slice(0, 40)) || text.length >= MAX_DESCRIPTION_LENGTH) {
+        out.warning = 'The name is too long for Glacier\'s 1024-character description: it will be shortened there (the catalogue keeps the full name).';
+      }
+      return out;
+    } catch (e) {
+      return { text: '', length: 0, max: MAX_DESCRIPTION_LENGTH, warning: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private async chooseOutput(): Promise<{ uploadFolder: string } | null> {
+    const uris = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use This Folder', title: 'Folder where archives are built before upload' });
+    if (!uris?.length) return null;
+    await updateSetting('uploadFolder', uris[0].fsPath);
+    return { uploadFolder: uris[0].fsPath };
+  }
+
+  private async apply(p: ApplyParams): Promise<{ started: true }> {
+    if (!p.selected.length) throw new FreezerError('NothingToFreeze', 'No file is selected: select at least one file to freeze.');
+    const notListed = p.selected.find((f) => !this.listed.has(f));
+    if (notListed !== undefined) throw new FreezerError('InvalidMessage', 'The selection holds a file this panel did not list; add it with Add Files first.');
+    const svc = await this.deps.host.ready();
+    const vaults = await svc.listVaults();
+    if (!vaults.some((v) => v.name === p.vault)) throw new FreezerError('VaultNotFound', `Vault "${p.vault}" does not exist (any more); choose another vault.`);
+    if (p.keyId !== null) {
+      const key = (await svc.listKeys()).find((k) => k.id === p.keyId);
+      if (!key) throw new FreezerError('KeyNotFound', 'The chosen encryption key is not in the key list any more; choose another.');
+      if (key.algorithm !== 'AES-256') throw new FreezerError('UnsupportedCipher', `New archives are encrypted with AES-256 keys; ${key.algorithm} keys can only read legacy archives.`);
+    }
+    startFreeze(svc, this.deps.log, {
+      vault: p.vault,
+      sources: p.sources.length ? p.sources : p.selected,
+      selectedFiles: p.selected,
+      name: p.name,
+      compression: p.compression,
+      keyId: p.keyId,
+    }, p.manuallyExcluded);
+    // Close after the response is on its way.
+    setTimeout(() => this.panel.dispose(), 0);
+    return { started: true };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function progressMessage(p: ActivityProgress): string {
+  const parts = [`${p.phase}`];
+  if (p.filesTotal) parts.push(`file ${p.filesDone} of ${p.filesTotal}`);
+  if (p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
+  if (p.etaSeconds !== undefined) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
+  return parts.join(' · ');
+}
+
+/**
+ * Runs the freeze in the background under a cancellable notification: the archive is in the Vaults
+ * view as `building` at once (the service emits the change), and the panel does not wait for it.
+ */
+export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, req: Omit<FreezeRequest, 'signal' | 'onProgress'>, manuallyExcluded: string[]): void {
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Freezing "${req.name}"`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let lastPercent = 0;
+      let lastReport = 0;
+      const full: FreezeRequest & { manualExclusions?: string[] } = {
+        ...req,
+        signal: abort.signal,
+        onProgress: (p) => {
+          const now = Date.now();
+          if (now - lastReport < 250 && p.filesDone !== p.filesTotal) return;
+          lastReport = now;
+          const percent = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0;
+          const phaseShare = p.phase === 'uploading' ? 50 + percent / 2 : percent / 2;
+          progress.report({ message: progressMessage(p), increment: Math.max(0, phaseShare - lastPercent) });
+          lastPercent = Math.max(lastPercent, phaseShare);
+        },
+        // Remembered by services that keep manual exclusions with the freeze request.
+        ...(manuallyExcluded.length ? { manualExclusions: manuallyExcluded } : {}),
+      };
+      try {
+        const info = await svc.freeze(full);
+        log.info(`Archive ${info.id} "${info.name}" frozen into vault ${info.vault} (${info.state})`);
+        void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
+      } catch (e) {
+        if (CancellationError.is(e) || abort.signal.aborted) {
+          log.info(`Freezing "${req.name}" cancelled`);
+          return;
+        }
+        const message = e instanceof Error ? e.message : String(e);
+        log.error(`Freezing "${req.name}" failed: ${message}`);
+        void vscode.window.showErrorMessage(`Freezer: ${message}`, 'Show Log').then((pick) => { if (pick) log.show(); });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
