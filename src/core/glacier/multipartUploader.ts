@@ -73,7 +73,7 @@ export async function uploadArchiveFile(opts: UploadArchiveFileOptions): Promise
   const key = opts.sessionKey ?? opts.file;
 
   let session = opts.sessionStore ? await opts.sessionStore.get(key) : undefined;
-  if (session && (session.vault !== opts.vault || session.totalSize !== totalSize || session.description !== opts.description)) {
+  if (session && (session.vault !== opts.vault || session.totalSize !== totalSize || (session.description && session.description !== opts.description))) {
     log.warn('Upload session %s no longer matches %s (vault, size or description changed); starting over', key, opts.file);
     await abortQuietly(opts.clients, session, log);
     await opts.sessionStore?.delete(key);
