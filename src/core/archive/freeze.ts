@@ -162,7 +162,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
       const key = enc!.key;
       const B = blockSize(key.algorithm);
       const cipher = createLegacyCbcEncryptStream(key, payloadSize);
-      await pipeline(createReadStream(plainTemp, { highWaterMark: 1024 * 1024, signal }), cipher, async function* (src: AsyncIterable<Buffer>) {
+      await pipeline(createReadStream(plainTemp, { highWaterMark: 1024 * 1024, signal }), cipher, async (src: AsyncIterable<Buffer>) => {
         for await (const b of src) await fileSink.write(b);
       });
       // Everything before the payload is IV + RHL byte + random header.

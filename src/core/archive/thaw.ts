@@ -69,7 +69,8 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
   counter.on('error', () => undefined);
   source.pipe(counter);
 
-  let [head, stream] = await peekStream(counter, 512);
+  const [head, peeked] = await peekStream(counter, 512);
+  let stream = peeked;
   let encryption: EncryptionFormat;
   if (isFzr1(head)) {
     encryption = 'fzr1';
@@ -88,8 +89,8 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
   }
   const wrongKeyHint = encryption === 'legacy-cbc' ? ' Legacy archives have no authentication: a wrong key shows up like this.' : '';
 
-  let plainHead: Buffer;
-  [plainHead, stream] = await peekStream(stream, 1024);
+  const [plainHead, plain] = await peekStream(stream, 1024);
+  stream = plain;
   const compression = detectCompression(plainHead);
   if (!compression) {
     if (encryption === 'legacy-cbc') throw new FreezerError('WrongKey', `The archive did not decrypt to tar, gzip or bzip2 data: the key is wrong or the archive is damaged.${wrongKeyHint}`);

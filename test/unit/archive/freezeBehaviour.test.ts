@@ -85,7 +85,7 @@ describe('freeze behaviour', () => {
     const header = tarHeaderFor({ memberPath: 'huge/' + 'n'.repeat(120) + '.bin', type: 'file', size, mode: 0o600, mtimeMs: Date.UTC(2020, 0, 1) });
     const pack = tar.pack();
     const chunks: Buffer[] = [];
-    pack.on('data', (c: Buffer) => chunks.push(c));
+    pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
     pack.entry(header);
     await new Promise((r) => setImmediate(r));
     const head = Buffer.concat(chunks);
