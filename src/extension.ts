@@ -1,20 +1,38 @@
 import * as vscode from 'vscode';
-import { registerCommand } from './platform/commandRegistry';
-import { EmptyTree } from './views/emptyTree';
+import type { FreezerService } from './core/service/service';
+import { registerCommands } from './commands';
+import { coreFactories } from './platform/coreFactories';
+import { FreezerSecrets } from './platform/secrets';
+import { ServiceHost } from './platform/serviceHost';
+import { registerViews, type FreezerViews } from './views';
+import { registerWebviews } from './webviews';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FreezerApi {
   readonly log: vscode.LogOutputChannel;
+  readonly host: ServiceHost;
+  readonly views: FreezerViews;
+  /** The service once built (rejects when Freezer is not configured). */
+  ready(): Promise<FreezerService>;
 }
+
+let host: ServiceHost | undefined;
 
 export function activate(context: vscode.ExtensionContext): FreezerApi {
   const log = vscode.window.createOutputChannel('Freezer', { log: true });
-  context.subscriptions.push(log, registerCommand(log, 'freezer.showLog', () => log.show()));
-  for (const id of ['freezer.vaults', 'freezer.jobs', 'freezer.files']) {
-    context.subscriptions.push(vscode.window.registerTreeDataProvider(id, new EmptyTree()));
-  }
+  const secrets = new FreezerSecrets(context.secrets);
+  host = new ServiceHost(context, secrets, log, coreFactories);
+  context.subscriptions.push(log, host);
+  const views = registerViews(context, host);
+  context.subscriptions.push(...registerCommands({ host, secrets, log, ...views }));
+  registerWebviews(context, { host, secrets, log });
   log.info(`Freezer ${context.extension.packageJSON.version} activated`);
-  return { log };
+  const h = host;
+  return { log, host: h, views, ready: () => h.ready() };
 }
 
-export function deactivate(): void {}
+/** Closes the catalogue and the local endpoint cleanly (VS Code waits for this promise). */
+export async function deactivate(): Promise<void> {
+  await host?.shutdown();
+  host = undefined;
+}

@@ -54,6 +54,7 @@ export class ServiceHost implements vscode.Disposable {
   private unsubscribe: (() => void) | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private isConfigured = false;
+  private builtWith: string | undefined;
   private disposed = false;
 
   constructor(
@@ -65,7 +66,7 @@ export class ServiceHost implements vscode.Disposable {
     this.log = channelLogger(channel, 'host');
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (REBUILD_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) void this.rebuild();
+        if (REBUILD_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) void this.rebuild(false);
       }),
       secrets.onDidChangeAwsCredentials(() => void this.rebuild()),
     );
@@ -91,17 +92,28 @@ export class ServiceHost implements vscode.Disposable {
     return this.service;
   }
 
-  /** Drops the current service and builds one from the settings as they are now. */
-  rebuild(): Promise<void> {
-    const next = this.queue.catch(() => undefined).then(() => this.doRebuild());
+  /**
+   * Drops the current service and builds one from the settings as they are now. Unless `force`, does
+   * nothing when the settings that matter are those the current service was built with (a command
+   * that changes a setting can call this to wait for the new service without building it twice).
+   */
+  rebuild(force = true): Promise<void> {
+    const next = this.queue.catch(() => undefined).then(() => this.doRebuild(force));
     this.queue = next;
     return next.catch(() => undefined);
   }
 
-  private async doRebuild(): Promise<void> {
+  private signature(s: FreezerSettings): string {
+    return JSON.stringify(REBUILD_KEYS.map((k) => s[k]));
+  }
+
+  private async doRebuild(force: boolean): Promise<void> {
+    const settings = readSettings();
+    const signature = this.signature(settings);
+    if (!force && signature === this.builtWith) return;
+    this.builtWith = signature;
     await this.teardown();
     if (this.disposed) return;
-    const settings = readSettings();
     this.isConfigured = isConfigured(settings);
     await vscode.commands.executeCommand('setContext', CONTEXT_CONFIGURED, this.isConfigured);
     if (!this.isConfigured) {

@@ -23,6 +23,8 @@ export interface FreezerSettings {
   exclusionPaths: string[];
   defaultKeyId: string;
   fileDecorations: boolean;
+  /** Archives per page in the Vaults view. */
+  pageSize: number;
 }
 
 export type SettingKey = keyof FreezerSettings;
@@ -45,6 +47,7 @@ const DEFAULTS: FreezerSettings = {
   exclusionPaths: [],
   defaultKeyId: '',
   fileDecorations: true,
+  pageSize: 100,
 };
 
 export const SETTING_KEYS = Object.keys(DEFAULTS) as SettingKey[];

@@ -1,0 +1,32 @@
+import type * as vscode from 'vscode';
+import { registerCommand } from '../platform/commandRegistry';
+import { createVault } from './createVault';
+import type { CommandDeps, FreezerCommand } from './deps';
+import { disconnectArchive } from './disconnectArchive';
+import { freezeFolder } from './freezeFolder';
+import { importLegacyDatabase } from './importLegacyDatabase';
+import { loadMore } from './loadMore';
+import { refresh } from './refresh';
+import { refreshJobs } from './refreshJobs';
+import { removeArchive } from './removeArchive';
+import { removeVault } from './removeVault';
+import { requestInventory } from './requestInventory';
+import { restoreArchive } from './restoreArchive';
+import { restoreFile } from './restoreFile';
+import { restoreFolder } from './restoreFolder';
+import { retrieveArchive } from './retrieveArchive';
+import { revealArchive } from './revealArchive';
+import { showLog } from './showLog';
+import { useLocalEndpoint } from './useLocalEndpoint';
+
+/** Every command of this area (the dialogs register theirs in src/webviews). */
+export const COMMANDS: readonly FreezerCommand[] = [
+  createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
+  disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
+  importLegacyDatabase, useLocalEndpoint, showLog,
+];
+
+/** Registers them through the one wrapper that logs and reports errors once. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  return COMMANDS.map((c) => registerCommand(deps.log, c.id, (...args: unknown[]) => c.run(deps, ...args)));
+}

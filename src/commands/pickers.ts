@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import { CancellationError, FreezerError } from '../core/errors';
+import type { ArchiveInfo, ArchiveState, FileVersion, Tier, VaultInfo } from '../core/service/types';
+import { FileVersionNode, FrozenFileNode, FrozenFolderNode } from '../views/files/frozenNodes';
+import { ROOT } from '../views/files/frozenFilesTree';
+import { formatBytes, formatDate, formatUsd, STATE_LABELS } from '../views/format';
+import { ArchiveNode } from '../views/vaults/archiveNode';
+import { VaultNode } from '../views/vaults/vaultNode';
+import type { CommandDeps } from './deps';
+
+/** Resolves an argument (tree node, name, nothing) to a vault, asking when there is none. */
+export async function resolveVault(deps: CommandDeps, arg: unknown, placeHolder = 'Choose a vault'): Promise<VaultInfo> {
+  const svc = await deps.host.ready();
+  if (arg instanceof VaultNode) return arg.vault;
+  const vaults = await svc.listVaults();
+  const name = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'name' in arg && 'localArchiveCount' in arg ? String((arg as VaultInfo).name) : undefined;
+  if (name !== undefined) {
+    const v = vaults.find((x) => x.name === name);
+    if (!v) throw new FreezerError('VaultNotFound', `There is no vault named "${name}".`);
+    return v;
+  }
+  if (!vaults.length) throw new FreezerError('NoVaults', 'There are no vaults yet: create one first (Freezer: Create Vault).');
+  const pick = await vscode.window.showQuickPick(
+    vaults.map((v) => ({ label: v.name, description: `${v.localArchiveCount} archive${v.localArchiveCount === 1 ? '' : 's'}`, detail: v.region, vault: v })),
+    { placeHolder, matchOnDescription: true },
+  );
+  if (!pick) throw new CancellationError();
+  return pick.vault;
+}
+
+/** Resolves an argument (tree node, id, ArchiveInfo, nothing) to a fresh ArchiveInfo, asking when there is none. */
+export async function resolveArchive(deps: CommandDeps, arg: unknown, states?: readonly ArchiveState[], placeHolder = 'Choose an archive'): Promise<ArchiveInfo> {
+  const svc = await deps.host.ready();
+  const id = arg instanceof ArchiveNode ? arg.archive.id
+    : arg instanceof FileVersionNode ? arg.version.archiveId
+      : typeof arg === 'number' ? arg
+        : arg && typeof arg === 'object' && typeof (arg as ArchiveInfo).id === 'number' ? (arg as ArchiveInfo).id : undefined;
+  if (id !== undefined) {
+    const a = await svc.getArchive(id);
+    if (!a) throw new FreezerError('ArchiveNotFound', `Archive ${id} is not in the catalogue (any more).`);
+    return a;
+  }
+  const vault = await resolveVault(deps, undefined, 'Choose the vault of the archive');
+  const { items } = await svc.listArchives(vault.name, { offset: 0, limit: 1000 });
+  const fit = items.filter((a) => !states || states.includes(a.state));
+  if (!fit.length) throw new FreezerError('NoArchives', `Vault ${vault.name} has no archive this command applies to${states ? ` (${states.join(', ')})` : ''}.`);
+  const pick = await vscode.window.showQuickPick(
+    fit.map((a) => ({ label: a.name, description: `${STATE_LABELS[a.state]} · ${formatBytes(a.size)} · ${a.fileCount} files`, detail: formatDate(a.createdAt), archive: a })),
+    { placeHolder, matchOnDescription: true },
+  );
+  if (!pick) throw new CancellationError();
+  return pick.archive;
+}
+
+/** A folder to restore into: the argument when given, else an Open dialog. */
+export async function resolveTargetFolder(arg: unknown, title: string): Promise<string> {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string' && arg) return arg;
+  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title, openLabel: 'Restore Here', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+  if (!picked?.length) throw new CancellationError();
+  return picked[0].fsPath;
+}
+
+const TIERS: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];
+
+/** The retrieval tier: the argument when valid, else a pick showing size, cost and typical time. */
+export async function resolveTier(deps: CommandDeps, archive: ArchiveInfo, arg: unknown): Promise<Tier> {
+  if (typeof arg === 'string') {
+    if (!TIERS.includes(arg as Tier)) throw new FreezerError('InvalidArgument', `Unknown retrieval tier "${arg}"; use ${TIERS.join(', ')}.`);
+    return arg as Tier;
+  }
+  const est = await (await deps.host.ready()).estimateRetrieval(archive.id);
+  const pick = await vscode.window.showQuickPick(
+    est.tiers.map((t) => ({
+      label: t.tier,
+      description: `${formatUsd(t.costUsd)} · typically ${t.typicalHours}`,
+      detail: `${formatBytes(est.sizeBytes)} from ${est.region}, prices as of ${est.pricesAsOf}`,
+      picked: t.tier === 'Standard',
+      tier: t.tier,
+    })),
+    { title: `Retrieve ${archive.name} (${formatBytes(est.sizeBytes)})`, placeHolder: 'Choose how fast Glacier should thaw it (faster costs more)' },
+  );
+  if (!pick) throw new CancellationError();
+  return pick.tier;
+}
+
+/** Resolves a file-version argument, or lets the user browse the frozen files down to a version. */
+export async function resolveFileVersion(deps: CommandDeps, arg: unknown): Promise<FileVersion> {
+  if (arg instanceof FileVersionNode) return arg.version;
+  const svc = await deps.host.ready();
+  if (arg && typeof arg === 'object' && 'memberPath' in arg && 'archiveId' in arg) return arg as FileVersion;
+  let path = arg instanceof FrozenFileNode ? arg.path : typeof arg === 'string' ? arg : undefined;
+  if (path === undefined) path = await browseFrozen(deps, 'file');
+  const versions = (await svc.listVersions(path)).sort((a, b) => b.frozenAt.localeCompare(a.frozenAt));
+  if (!versions.length) throw new FreezerError('NotFound', `No frozen version of ${path}.`);
+  if (versions.length === 1) return versions[0];
+  const pick = await vscode.window.showQuickPick(
+    versions.map((v) => ({ label: formatDate(v.frozenAt), description: `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}`, detail: `sha256 ${v.sha256.slice(0, 16)}…`, v })),
+    { title: `Versions of ${path}`, placeHolder: 'Choose the version to restore' },
+  );
+  if (!pick) throw new CancellationError();
+  return pick.v;
+}
+
+/** A frozen folder path from the argument, or by browsing. */
+export async function resolveFrozenFolder(deps: CommandDeps, arg: unknown): Promise<string> {
+  if (arg instanceof FrozenFolderNode) return arg.path;
+  if (typeof arg === 'string') return arg;
+  return browseFrozen(deps, 'folder');
+}
+
+/** Walks the frozen hierarchy in a QuickPick, one folder level at a time. */
+async function browseFrozen(deps: CommandDeps, want: 'file' | 'folder'): Promise<string> {
+  const svc = await deps.host.ready();
+  let folder = ROOT;
+  for (;;) {
+    const entries = await svc.listFrozen(folder);
+    type Item = vscode.QuickPickItem & { path?: string; step?: 'folder' | 'file' | 'up' | 'this' };
+    const items: Item[] = [];
+    if (folder !== ROOT) items.push({ label: '$(arrow-up) ..', step: 'up' });
+    if (want === 'folder' && folder !== ROOT) items.push({ label: `$(check) Restore ${folder}`, step: 'this', path: folder });
+    for (const e of entries) {
+      if (e.kind === 'folder') items.push({ label: `$(folder) ${e.name}`, description: `${e.fileCount} files`, path: e.path, step: 'folder' });
+      else if (want === 'file') items.push({ label: `$(file) ${e.name}`, description: `${e.versionCount} versions`, path: e.path, step: 'file' });
+    }
+    if (!entries.length && folder === ROOT) throw new FreezerError('NothingFrozen', 'Nothing is frozen yet.');
+    const pick = await vscode.window.showQuickPick(items, { title: folder, placeHolder: want === 'file' ? 'Choose a frozen file' : 'Choose a frozen folder' });
+    if (!pick) throw new CancellationError();
+    if (pick.step === 'up') folder = folder.replace(/\/[^/]*\/?$/, '') || ROOT;
+    else if (pick.step === 'folder') folder = pick.path as string;
+    else return pick.path as string;
+  }
+}

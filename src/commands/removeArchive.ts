@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { CancellationError, FreezerError } from '../core/errors';
+import type { FreezerCommand } from './deps';
+import { resolveArchive } from './pickers';
+
+/** The sentence the user must type: deleting from Glacier cannot be undone. */
+export const CONFIRMATION = 'I am sure';
+
+export const removeArchive: FreezerCommand = {
+  id: 'freezer.removeArchive',
+  async run(deps, arg?: unknown, sentence?: unknown): Promise<boolean> {
+    const archive = await resolveArchive(deps, arg, undefined, 'Choose the archive to remove');
+    let typed = typeof sentence === 'string' ? sentence : undefined;
+    if (typed === undefined) {
+      typed = await vscode.window.showInputBox({
+        title: `Remove archive "${archive.name}"`,
+        prompt: `This deletes it from Glacier and forgets its ${archive.fileCount} file(s) in the catalogue. It cannot be undone. Type "${CONFIRMATION}" to confirm.`,
+        placeHolder: CONFIRMATION,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v === CONFIRMATION ? undefined : `Type exactly: ${CONFIRMATION}`),
+      });
+      if (typed === undefined) throw new CancellationError();
+    }
+    if (typed !== CONFIRMATION) {
+      throw new FreezerError('NotConfirmed', `Archive "${archive.name}" was not removed: the confirmation must be exactly "${CONFIRMATION}".`);
+    }
+    await (await deps.host.ready()).removeArchive(archive.id);
+    deps.log.info(`Removed archive ${archive.id} (${archive.name}) from ${archive.vault}`);
+    deps.vaults.markArchivesStale();
+    deps.files.refresh();
+    return true;
+  },
+};

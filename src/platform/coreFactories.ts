@@ -1,0 +1,17 @@
+import { parseJobDelays } from '../core/endpoint/options';
+import { startEmbeddedEndpoint } from '../core/service/embeddedEndpoint';
+import { createFreezerService } from '../core/service/freezerService';
+import type { ServiceFactories } from './serviceHost';
+
+/**
+ * The real core behind the ServiceHost. FREEZER_LOCAL_JOB_DELAYS (e.g. "Expedited=1500") makes the
+ * local endpoint's jobs take time, so tests and demos can watch an archive melt.
+ */
+export const coreFactories: ServiceFactories = {
+  createService: (opts) => createFreezerService(opts),
+  startEndpoint: ({ dir, port }) => startEmbeddedEndpoint({
+    dir,
+    port,
+    jobDelays: process.env.FREEZER_LOCAL_JOB_DELAYS ? parseJobDelays(process.env.FREEZER_LOCAL_JOB_DELAYS) : undefined,
+  }),
+};

@@ -1,0 +1,202 @@
+import * as assert from 'assert';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { FreezerService } from '../../src/core/service/service';
+import type { ArchiveInfo, ArchiveState, JobInfo, RestoreResult, VaultInfo } from '../../src/core/service/types';
+import type { FreezerApi } from '../../src/extension';
+// Types only: the test bundle has its own copies of these classes, so nodes are told apart by `kind`.
+import type { FileVersionNode, FrozenFileNode, FrozenFolderNode } from '../../src/views/files/frozenNodes';
+import type { FrozenTreeNode } from '../../src/views/files/frozenFilesTree';
+import type { ArchiveNode } from '../../src/views/vaults/archiveNode';
+import type { VaultNode } from '../../src/views/vaults/vaultNode';
+import { freezerApi, menuCommandsFor, waitFor } from './support';
+
+const run = (id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<any>(id, ...args));
+
+describe('Freezer on the local endpoint, from the views and commands', function () {
+  this.timeout(120000);
+  let api: FreezerApi;
+  let svc: FreezerService;
+  let tmp: string;
+  let source: string;
+  const vault = `host-${randomBytes(3).toString('hex')}`;
+  const files: Record<string, Buffer> = {};
+  let archive: ArchiveInfo;
+
+  before(async () => {
+    api = await freezerApi();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'freezer-host-'));
+    source = path.join(tmp, 'photos');
+    // A few MiB of incompressible data, so packing and uploading take long enough to be watched.
+    files['a.bin'] = randomBytes(3 * 1024 * 1024);
+    files['sub/b.bin'] = randomBytes(2 * 1024 * 1024);
+    files['sub/deeper/c.txt'] = Buffer.from('hello from the freezer\n'.repeat(100));
+    files['d.txt'] = Buffer.from('small');
+    for (const [rel, data] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(source, rel)), { recursive: true });
+      fs.writeFileSync(path.join(source, rel), data);
+    }
+  });
+
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function vaultNode(): Promise<VaultNode> {
+    const roots = await api.views.vaults.getChildren();
+    const v = roots.find((n): n is VaultNode => n.kind === 'vault' && (n as VaultNode).name === vault);
+    assert.ok(v, `vault ${vault} not in the Vaults view: ${roots.map((r) => r.toTreeItem().label).join(', ')}`);
+    return v;
+  }
+
+  async function archiveNode(id: number): Promise<ArchiveNode | undefined> {
+    const kids = await api.views.vaults.getChildren(await vaultNode());
+    return kids.find((n): n is ArchiveNode => n.kind === 'archive' && (n as ArchiveNode).archive.id === id);
+  }
+
+  async function stateOf(id: number): Promise<ArchiveState | undefined> {
+    return (await svc.getArchive(id))?.state;
+  }
+
+  it('starts not configured, then the local endpoint fills the views', async () => {
+    assert.strictEqual(api.host.configured, false, 'a fresh profile should show the welcome view');
+    assert.deepStrictEqual(await api.views.vaults.getChildren(), []);
+    const cfg = vscode.workspace.getConfiguration('freezer');
+    const g = vscode.ConfigurationTarget.Global;
+    await cfg.update('databasePath', path.join(tmp, 'freezer.db'), g);
+    await cfg.update('uploadFolder', path.join(tmp, 'archives'), g);
+    await cfg.update('localEndpointFolder', path.join(tmp, 'endpoint'), g);
+    // Retrievals take a moment on the local endpoint, so `melting` can be seen.
+    process.env.FREEZER_LOCAL_JOB_DELAYS = 'Expedited=1500';
+    assert.strictEqual(await run('freezer.useLocalEndpoint', true), true);
+    svc = await api.ready();
+    assert.strictEqual(api.host.configured, true);
+
+    assert.strictEqual(await run('freezer.createVault', 'bad name!'), undefined, 'an invalid name is refused');
+    const created: VaultInfo = await run('freezer.createVault', vault);
+    assert.strictEqual(created.name, vault);
+    const v = await vaultNode();
+    const item = v.toTreeItem();
+    assert.strictEqual(item.contextValue, 'vault:empty');
+    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', item.contextValue), ['freezer.newArchive', 'freezer.removeVault', 'freezer.requestInventory']);
+    const kids = await api.views.vaults.getChildren(v);
+    assert.strictEqual(kids.length, 1);
+    assert.match(String(kids[0].toTreeItem().label), /No archives/);
+  });
+
+  it('Freeze Folder shows the archive at once as building, with progress, until it is liquid', async () => {
+    const seen = new Set<ArchiveState>();
+    let sawTransfer = false;
+    const freezing = run('freezer.freezeFolder', vscode.Uri.file(source), [vscode.Uri.file(source)], { vault });
+    let done = false;
+    void freezing.finally(() => { done = true; });
+    while (!done) {
+      const kids = await api.views.vaults.getChildren(await vaultNode());
+      for (const k of kids) if (k.kind === 'archive') seen.add((k as ArchiveNode).archive.state);
+      if (api.views.transfers.all.some((t) => t.progress)) sawTransfer = true;
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    archive = await freezing;
+    assert.ok(archive, 'freezeFolder returned no archive (see the log)');
+    assert.ok(seen.has('building'), `the view never showed "building" (saw ${[...seen].join(', ')})`);
+    assert.ok(sawTransfer, 'no running transfer with progress was shown');
+    assert.strictEqual(api.views.transfers.all.length, 0, 'the transfer is still listed after the freeze');
+    assert.strictEqual(archive.state, 'liquid');
+    assert.strictEqual(archive.fileCount, Object.keys(files).length);
+    const node = await waitFor('the archive liquid in the view', async () => {
+      const n = await archiveNode(archive.id);
+      return n?.archive.state === 'liquid' && n;
+    });
+    const item = node.toTreeItem();
+    assert.match(String(item.description), /^liquid · /);
+    assert.strictEqual(item.contextValue, 'archive:liquid:restorable:disconnectable:removable');
+    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', item.contextValue!), ['freezer.disconnectArchive', 'freezer.removeArchive', 'freezer.restoreArchive']);
+    assert.ok(item.tooltip instanceof vscode.MarkdownString && item.tooltip.value.includes(`| Files | ${archive.fileCount} |`));
+    assert.strictEqual((await vaultNode()).toTreeItem().contextValue, 'vault', 'a vault holding an archive cannot be removed');
+  });
+
+  it('marks frozen files in the Explorer', async () => {
+    const frozen = vscode.Uri.file(path.join(source, 'a.bin'));
+    const fresh = vscode.Uri.file(path.join(source, 'new.txt'));
+    fs.writeFileSync(fresh.fsPath, 'not frozen yet');
+    await api.views.decorations.check([frozen, fresh]);
+    assert.strictEqual(api.views.decorations.frozenAs(frozen), archive.name);
+    assert.strictEqual(api.views.decorations.provideFileDecoration(frozen)?.badge, '❄');
+    assert.strictEqual(api.views.decorations.frozenAs(fresh), null);
+    assert.strictEqual(api.views.decorations.provideFileDecoration(fresh), undefined);
+  });
+
+  it('disconnect deletes the local file: frozen', async () => {
+    const node = await archiveNode(archive.id);
+    const local = archive.localFile;
+    assert.ok(local && fs.existsSync(local));
+    const after: ArchiveInfo = await run('freezer.disconnectArchive', node, true);
+    assert.strictEqual(after.state, 'frozen');
+    assert.ok(!fs.existsSync(local), 'the local archive file is still there');
+    const n = await waitFor('frozen in the view', async () => { const x = await archiveNode(archive.id); return x?.archive.state === 'frozen' && x; });
+    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', n.toTreeItem().contextValue!), ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive']);
+  });
+
+  it('retrieve: melting, then melted from the job notification', async () => {
+    const est = await svc.estimateRetrieval(archive.id);
+    assert.deepStrictEqual(est.tiers.map((t) => t.tier).sort(), ['Bulk', 'Expedited', 'Standard']);
+    const job: JobInfo = await run('freezer.retrieveArchive', await archiveNode(archive.id), 'Expedited');
+    assert.strictEqual(job.tier, 'Expedited');
+    assert.strictEqual(await stateOf(archive.id), 'melting');
+    const jobs = await waitFor('the job in the Jobs view', async () => {
+      const k = await api.views.jobs.getChildren();
+      return k.some((n) => n.toTreeItem().id === `job/${job.id}`) && k;
+    });
+    assert.ok(jobs.length >= 1);
+    await waitFor('melted', async () => (await stateOf(archive.id)) === 'melted', 30000, 100);
+    const n = await waitFor('melted in the view', async () => { const x = await archiveNode(archive.id); return x?.archive.state === 'melted' && x; });
+    assert.match(String(n.toTreeItem().description), /^melted/);
+  });
+
+  it('restores one file version from Frozen Files with identical bytes', async () => {
+    const rel = 'sub/b.bin';
+    const original = path.join(source, rel);
+    // Walk the Frozen Files view down to the file, as a user would.
+    let level: FrozenTreeNode[] = await api.views.files.getChildren();
+    let fileNode: FrozenFileNode | undefined;
+    for (let depth = 0; depth < 40 && !fileNode; depth++) {
+      fileNode = level.find((n): n is FrozenFileNode => n.kind === 'frozenFile' && (n as FrozenFileNode).path === original);
+      const next = level.find((n): n is FrozenFolderNode => n.kind === 'frozenFolder' && original.startsWith(`${(n as FrozenFolderNode).path}/`));
+      if (!fileNode) {
+        assert.ok(next, `no folder towards ${original} among ${level.map((n) => ('path' in n ? n.path : n.toTreeItem().label)).join(', ')}`);
+        level = await api.views.files.getChildren(next);
+      }
+    }
+    assert.ok(fileNode);
+    const versions = await api.views.files.getChildren(fileNode);
+    assert.strictEqual(versions.length, 1);
+    const version = versions[0] as FileVersionNode;
+    assert.strictEqual(version.kind, 'fileVersion');
+    assert.strictEqual(version.version.archiveId, archive.id);
+    assert.deepStrictEqual(menuCommandsFor('freezer.files', version.toTreeItem().contextValue!), ['freezer.restoreFile', 'freezer.revealArchive']);
+    const target = path.join(tmp, 'restored');
+    fs.mkdirSync(target);
+    const result: RestoreResult = await run('freezer.restoreFile', version, vscode.Uri.file(target));
+    assert.ok(result, 'restoreFile returned nothing (see the log)');
+    assert.strictEqual(result.status, 'restored');
+    assert.strictEqual(result.files.length, 1);
+    assert.ok(result.files[0].startsWith(target));
+    assert.ok(fs.readFileSync(result.files[0]).equals(files[rel]), 'restored bytes differ from the original');
+    assert.strictEqual(await run('freezer.revealArchive', version), true);
+  });
+
+  it('remove archive requires typing the sentence', async () => {
+    const node = await archiveNode(archive.id);
+    assert.ok(node);
+    assert.strictEqual(await run('freezer.removeArchive', node, 'i am sure'), undefined);
+    assert.strictEqual(await run('freezer.removeArchive', node, 'yes'), undefined);
+    assert.ok(await svc.getArchive(archive.id), 'removed without the exact sentence');
+    assert.strictEqual(await run('freezer.removeArchive', node, 'I am sure'), true);
+    await waitFor('the archive gone from the view', async () => !(await archiveNode(archive.id)));
+    assert.strictEqual(await run('freezer.removeVault', vault, true), true);
+    await waitFor('the vault gone', async () => !(await api.views.vaults.getChildren()).some((n) => n.kind === 'vault' && (n as VaultNode).name === vault));
+  });
+});
