@@ -27,7 +27,7 @@ export function str(opts: { min?: number; max?: number; pattern?: RegExp; what?:
   return (v, where) => {
     if (typeof v !== 'string') throw new InvalidMessageError(where, 'must be a string');
     if (v.length > max) throw new InvalidMessageError(where, `is longer than ${max} characters`);
-    if (v.length < (opts.min ?? 0)) throw new InvalidMessageError(where, 'is empty');
+    if (v.length < (opts.min ?? 0)) throw new InvalidMessageError(where, v.length ? `is shorter than ${opts.min} characters` : 'is empty');
     if (v.includes('\0')) throw new InvalidMessageError(where, 'contains a NUL character');
     if (opts.pattern && !opts.pattern.test(v)) throw new InvalidMessageError(where, `is not ${opts.what ?? 'in the expected form'}`);
     return v;
