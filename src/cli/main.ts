@@ -108,6 +108,8 @@ function fail(out: Output, e: unknown): number {
 }
 
 if (require.main === module) {
+  // The SDK's notice about its future Node requirement is for developers; Freezer supports Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2)).then(
     (code) => {
       // Let stdout drain, then exit even if an SDK socket or timer lingers.

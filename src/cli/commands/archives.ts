@@ -5,7 +5,7 @@ import { str } from '../args';
 import type { Command } from '../command';
 import { UsageError } from '../exitCodes';
 import { formatBytes, table } from '../output';
-import { allArchives } from '../resolveArchive';
+import { allArchives, resolveArchive } from '../resolveArchive';
 
 const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
 
@@ -78,5 +78,26 @@ export const freezeCommand: Command = {
     } finally {
       progress.end();
     }
+  },
+};
+
+export const archiveCommand: Command = {
+  name: 'archive',
+  usage: 'disconnect|remove ARCHIVE [--yes]',
+  summary: 'Delete an archive\'s local file only (disconnect), or the archive at Glacier too (remove, needs --yes).',
+  options: { yes: { type: 'boolean' }, vault: { type: 'string', arg: 'V' } },
+  async run(ctx, args) {
+    const [, action, ref, ...rest] = args.positionals;
+    if (!ref || rest.length || (action !== 'disconnect' && action !== 'remove')) throw new UsageError('Usage: freezer archive disconnect|remove ARCHIVE');
+    const svc = await ctx.service();
+    const a = await resolveArchive(svc, ref, str(args.values.vault));
+    if (action === 'disconnect') {
+      const after = await svc.disconnectArchive(a.id);
+      ctx.out.result(after, () => `Deleted the local file of archive ${a.id} "${a.name}"; it is now ${after.state}.`);
+      return;
+    }
+    if (!args.values.yes) throw new UsageError(`Removing archive ${a.id} "${a.name}" deletes it from Glacier for good: add --yes to confirm.`);
+    await svc.removeArchive(a.id);
+    ctx.out.result({ removed: a.id }, () => `Removed archive ${a.id} "${a.name}" from ${a.vault}.`);
   },
 };

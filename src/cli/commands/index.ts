@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { archivesCommand, freezeCommand } from './archives';
+import { archiveCommand, archivesCommand, freezeCommand } from './archives';
 import { daemonCommand } from './daemon';
 import { endpointCommand } from './endpoint';
 import { importLegacyCommand } from './importLegacy';
@@ -12,7 +12,7 @@ import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 
 /** Every subcommand, in the order --help lists them. */
 export const COMMANDS: readonly Command[] = [
-  vaultsCommand, vaultCommand, archivesCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
+  vaultsCommand, vaultCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
   inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
 ];
 

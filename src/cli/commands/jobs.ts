@@ -48,7 +48,7 @@ export const retrieveCommand: Command = {
     const cost = estimate?.tiers.find((t) => t.tier === tier);
     ctx.out.result({ job, estimate }, () => [
       `Retrieval of archive ${a.id} "${a.name}" (${formatBytes(a.size)}) started: job ${job.id}, tier ${tier}.`,
-      ...(cost ? [`Estimated cost $${cost.costUsd.toFixed(4)} (prices as of ${estimate!.pricesAsOf}), typically ${cost.typicalHours} hours.`] : []),
+      ...(cost ? [`Estimated cost $${cost.costUsd.toFixed(4)} (prices as of ${estimate!.pricesAsOf}), typically ${cost.typicalHours}${/hour/.test(cost.typicalHours) ? '' : ' hours'}.`] : []),
       `The daemon (freezer daemon) downloads it when it completes${to ? ` and restores it into ${path.resolve(to)}` : ''}.`,
     ]);
     return EXIT.ok;

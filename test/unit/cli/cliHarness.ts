@@ -129,3 +129,16 @@ export function tempDir(prefix = 'freezer-cli-'): string {
   process.on('exit', () => fs.rmSync(d, { recursive: true, force: true }));
   return d;
 }
+
+/** First file under dir (recursive) whose name matches. */
+export function findFile(dir: string, re: RegExp): string | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, re);
+      if (f) return f;
+    } else if (re.test(e.name)) return p;
+  }
+  return undefined;
+}

@@ -127,7 +127,7 @@ describe('logging and exit codes', () => {
     log.child('service').warn('shown');
     assert.equal(lines.length, 2);
     assert.match(lines[0], /DEBUG \[daemon\] polling with \*\*\*/);
-    assert.match(lines[1], /WARN  \[service\] shown/);
+    assert.match(lines[1], /WARN {2}\[service\] shown/);
     assert.equal(scrub('x sekrit-value-123 y'), 'x *** y');
   });
 
