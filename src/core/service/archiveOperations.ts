@@ -88,21 +88,23 @@ export async function estimateRetrieval(ctx: ServiceContext, id: number): Promis
 /** What a retrieval job should do on completion, beyond making the archive `melted`. */
 export interface RetrievalPlan {
   members?: string[];
+  /** Restore the files straight into the target folder (one file version), not under their member paths. */
+  flatten?: boolean;
 }
 
-export const encodePlan = (p: RetrievalPlan): string | null => (p.members?.length ? JSON.stringify(p) : null);
+export const encodePlan = (p: RetrievalPlan): string | null => (p.members?.length ? JSON.stringify({ members: p.members, ...(p.flatten ? { flatten: true } : {}) }) : null);
 export function decodePlan(description: string | null): RetrievalPlan {
   if (!description?.startsWith('{')) return {};
   try {
     const o = JSON.parse(description) as RetrievalPlan;
-    return Array.isArray(o.members) ? { members: o.members.filter((m) => typeof m === 'string') } : {};
+    return Array.isArray(o.members) ? { members: o.members.filter((m) => typeof m === 'string'), ...(o.flatten === true ? { flatten: true } : {}) } : {};
   } catch {
     return {};
   }
 }
 
 /** Starts a retrieval job: the archive becomes `melting`; with `restoreTo` the files are restored when it completes. */
-export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tier, opts: { restoreTo?: string; members?: string[] } = {}): Promise<JobInfo> {
+export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tier, opts: { restoreTo?: string; members?: string[]; flatten?: boolean } = {}): Promise<JobInfo> {
   const a = await ctx.requireArchive(id);
   if (!a.glacierId || a.deletedRemote) throw new FreezerError('NotInGlacier', `Archive ${id} is not in Glacier, so it cannot be retrieved.`);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
@@ -110,7 +112,7 @@ export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tie
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
     jobId: job.jobId, vaultId: a.vaultId, archiveId: id, action: 'ArchiveRetrieval', tier, status: 'InProgress',
     snsTopic: snsTopic ?? null, restoreTarget: opts.restoreTo ? path.resolve(opts.restoreTo) : null,
-    description: encodePlan({ members: opts.members }),
+    description: encodePlan({ members: opts.members, flatten: opts.flatten }),
   }));
   ctx.emit('jobs', 'archives');
   ctx.log.info('Started %s retrieval %s of archive %d%s', tier, job.jobId, id, opts.restoreTo ? ` (restoring to ${opts.restoreTo} when done)` : '');
@@ -177,7 +179,7 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
     await downloadJobOutput({
       clients: ctx.clients, vault: job.vaultName, jobId: job.jobId, size, expectedTreeHash: expected, dest,
       concurrency: ctx.opts.glacier.threads, signal, logger: ctx.log,
-      onProgress: (p) => meter.update({ bytesDone: p.bytesDone }),
+      onProgress: (p) => meter.update({ bytesDone: p.bytesDone }, true),
     });
   } finally {
     ctx.setActivity(a.id, undefined);

@@ -113,7 +113,8 @@ export async function upload(
       partSize: ctx.opts.glacier.chunkSize, concurrency: ctx.opts.glacier.threads,
       sessionStore: catalogueUploadSessions(ctx.catalogue), sessionKey: String(a.id),
       signal, logger: ctx.log,
-      onProgress: (p) => meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }),
+      // One report per part (at most one per MiB): parts are the upload's natural steps.
+      onProgress: (p) => meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }, true),
     });
   } catch (e) {
     ctx.setActivity(a.id, undefined);

@@ -30,7 +30,7 @@ export async function refreshJobs(ctx: ServiceContext): Promise<JobInfo[]> {
   await discoverJobs(ctx);
   for (const j of await ctx.catalogue.listJobs({ status: 'InProgress' })) {
     try {
-      await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, ctx.lifetime.signal));
+      await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, ctx.lifetime.signal), 'DescribeJob');
     } catch (e) {
       if ((e as { name?: string }).name === 'ResourceNotFoundException') {
         await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { status: 'Failed', statusMessage: 'Glacier no longer knows this job (expired).' }));
@@ -75,7 +75,7 @@ async function discoverJobs(ctx: ServiceContext): Promise<void> {
 }
 
 /** Records a job's state from AWS (DescribeJob or a notification) and acts on its completion. */
-export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob): Promise<void> {
+export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via: 'notification' | 'DescribeJob'): Promise<void> {
   const known = await ctx.catalogue.getJob(job.jobId);
   if (!known) {
     ctx.log.info('Notification for job %s of vault %s, which the catalogue does not know: ignored', job.jobId, vaultNameFromArn(job.vaultArn));
@@ -87,7 +87,7 @@ export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob): Pro
       status: job.statusCode, statusMessage: job.statusMessage ?? null, completed: job.completionDate ?? null,
     }));
     ctx.emit('jobs', 'archives');
-    ctx.log.info('Job %s (%s) is now %s', job.jobId, job.action, job.statusCode);
+    ctx.log.info('Job %s (%s) is now %s (seen by %s)', job.jobId, job.action, job.statusCode, via);
   }
   if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec);
 }
@@ -113,7 +113,8 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
       }
       const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j)))!;
       if (j.restoreTarget) {
-        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: decodePlan(j.description).members, signal: ctx.lifetime.signal });
+        const plan = decodePlan(j.description);
+        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, signal: ctx.lifetime.signal }, { flatten: plan.flatten });
         ctx.log.info('Job %s: restored %d file(s) into %s', j.jobId, files.length, j.restoreTarget);
       }
       await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
@@ -140,7 +141,7 @@ export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promi
       ctx.log.info('Listening for job notifications on %s', queueUrl);
       const listener = startNotificationListener({
         clients: ctx.clients, queueUrl, logger: ctx.log, signal: stop, waitTimeSeconds: ctx.opts.glacier.pollTimeSeconds,
-        onJob: (job) => handleJobUpdate(ctx, job),
+        onJob: (job) => handleJobUpdate(ctx, job, 'notification'),
       });
       await listener.done;
       return;

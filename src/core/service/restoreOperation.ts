@@ -24,19 +24,23 @@ export const DEFAULT_RESTORE_TIER = 'Standard';
  * Every restored file is checked against the SHA-256 the catalogue recorded at freeze time.
  */
 export async function restore(ctx: ServiceContext, req: RestoreRequest): Promise<RestoreResult> {
+  return restoreArchive(ctx, req, {});
+}
+
+async function restoreArchive(ctx: ServiceContext, req: RestoreRequest, o: { flatten?: boolean }): Promise<RestoreResult> {
   const a = await ctx.requireArchive(req.archiveId);
   if (!(await exists(a.localPath))) {
     const ready = await retrievalReady(ctx, a);
-    if (ready === 'pending') return attachToPendingRetrieval(ctx, a, req);
+    if (ready === 'pending') return attachToPendingRetrieval(ctx, a, req, o);
     if (ready === 'ready') await downloadArchive(ctx, a.id, { signal: req.signal, onProgress: req.onProgress });
     else {
       if (!a.glacierId || a.deletedRemote) throw new FreezerError('ArchiveUnavailable', `Archive ${a.id} has no local file and is not in Glacier: it cannot be restored.`);
-      const job = await retrieveArchive(ctx, a.id, req.tier ?? DEFAULT_RESTORE_TIER, { restoreTo: req.to, members: req.members });
+      const job = await retrieveArchive(ctx, a.id, req.tier ?? DEFAULT_RESTORE_TIER, { restoreTo: req.to, members: req.members, flatten: o.flatten });
       return { status: 'retrieving', files: [], job };
     }
   }
   const now = await ctx.requireArchive(a.id);
-  const files = await restoreLocal(ctx, now, req);
+  const files = await restoreLocal(ctx, now, req, o);
   return { status: 'restored', files };
 }
 
@@ -44,13 +48,7 @@ export async function restore(ctx: ServiceContext, req: RestoreRequest): Promise
 export async function restoreFileVersion(
   ctx: ServiceContext, v: FileVersion, to: string, opts: Omit<RestoreRequest, 'archiveId' | 'to' | 'members'> = {},
 ): Promise<RestoreResult> {
-  const a = await ctx.requireArchive(v.archiveId);
-  if (await exists(a.localPath)) {
-    const files = await restoreLocal(ctx, a, { ...opts, archiveId: a.id, to, members: [v.memberPath] }, { flatten: true });
-    return { status: 'restored', files };
-  }
-  // Not local: the job's completion restores the member path under `to`.
-  return restore(ctx, { ...opts, archiveId: a.id, to, members: [v.memberPath] });
+  return restoreArchive(ctx, { ...opts, archiveId: v.archiveId, to, members: [v.memberPath] }, { flatten: true });
 }
 
 async function retrievalReady(ctx: ServiceContext, a: ArchiveRecord): Promise<'none' | 'pending' | 'ready'> {
@@ -61,14 +59,18 @@ async function retrievalReady(ctx: ServiceContext, a: ArchiveRecord): Promise<'n
   return state === 'melting' ? 'pending' : state === 'melted' ? 'ready' : 'none';
 }
 
-async function attachToPendingRetrieval(ctx: ServiceContext, a: ArchiveRecord, req: RestoreRequest): Promise<RestoreResult> {
+async function attachToPendingRetrieval(ctx: ServiceContext, a: ArchiveRecord, req: RestoreRequest, o: { flatten?: boolean }): Promise<RestoreResult> {
   const job = (await ctx.catalogue.latestRetrievalJob(a.id))!;
   if (job.restoreTarget && path.resolve(job.restoreTarget) !== path.resolve(req.to)) {
     throw new FreezerError('RetrievalBusy', `Archive ${a.id} is already being retrieved to restore into ${job.restoreTarget}; restore again when it is melted.`);
   }
-  const had = decodePlan(job.description).members;
-  const members = had && req.members ? [...new Set([...had, ...req.members])] : undefined;
-  const rec = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, { restoreTarget: path.resolve(req.to), description: encodePlan({ members }) }));
+  const had = decodePlan(job.description);
+  if (job.restoreTarget && !!had.flatten !== !!o.flatten) {
+    throw new FreezerError('RetrievalBusy', `Archive ${a.id} is already being retrieved for another restore into ${job.restoreTarget}; restore again when it is melted.`);
+  }
+  // No member list on either side means the whole archive.
+  const members = job.restoreTarget && !had.members ? undefined : req.members && (had.members || !job.restoreTarget) ? [...new Set([...(had.members ?? []), ...req.members])] : undefined;
+  const rec = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, { restoreTarget: path.resolve(req.to), description: encodePlan({ members, flatten: o.flatten }) }));
   ctx.emit('jobs');
   return { status: 'retrieving', files: [], job: toJobInfo(rec, a) };
 }
