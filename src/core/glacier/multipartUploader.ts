@@ -111,7 +111,8 @@ async function uploadMultipart(
   const fh = await fs.open(opts.file, 'r');
   let session = existing;
   try {
-    // Parts AWS already holds: trusted when the session recorded the same hash, else re-hashed from the file.
+    // Parts AWS already holds are re-hashed from the file, never trusted from the record alone: a
+    // file changed since the first attempt must not be completed with stale parts.
     if (session) {
       const listed = await listUploadedParts(clients, session, opts.signal);
       if (listed === undefined) {
@@ -120,14 +121,12 @@ async function uploadMultipart(
         session = undefined;
       } else {
         for (const [start, remoteHash] of listed) {
+          throwIfAborted(opts.signal);
           const part = parts[start / partSize];
           if (!part || part.start !== start) continue;
-          const recorded = session.parts[part.index];
-          if (recorded === remoteHash) hashes[part.index] = remoteHash;
-          else if ((await readPart(fh, part, opts.file)).hash === remoteHash) {
-            hashes[part.index] = remoteHash;
-            await store?.partDone(key, part.index, remoteHash);
-          }
+          if ((await readPart(fh, part, opts.file)).hash !== remoteHash) continue;
+          hashes[part.index] = remoteHash;
+          if (session.parts[part.index] !== remoteHash) await store?.partDone(key, part.index, remoteHash);
         }
         log.info('Resuming upload of %s: %d of %d parts already at AWS', opts.file, hashes.filter(Boolean).length, nParts);
       }

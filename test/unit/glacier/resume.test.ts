@@ -101,3 +101,20 @@ test('killed from outside mid-transfer with parts in flight', async () => {
   const uploads = await env.clients.glacier.send(new ListMultipartUploadsCommand({ accountId: '-', vaultName: env.vault }));
   assert.deepEqual(uploads.UploadsList ?? [], [], 'no multipart upload left behind');
 });
+
+test('a file changed between the kill and the resume is never completed with stale parts', async () => {
+  const name = 'k-changed';
+  const file = await env.makeFile(`${name}.bin`, PARTS * MIB);
+  const sessions = path.join(env.dir, `${name}.sessions.json`);
+  assert.equal(await runChild({ url: env.endpoint.url, vault: env.vault, file, sessions, key: name, partSize: MIB, concurrency: 1, kill: 'afterPart:3' }), 'SIGKILL');
+  const store = new JsonFileUploadSessionStore(sessions);
+  const session = await store.get(name);
+  assert.ok(session);
+  const before = await partsAtAws(session.uploadId);
+  const data = await fs.readFile(file);
+  data[MIB + 10] ^= 0xff; // inside part 2, which AWS already holds
+  await fs.writeFile(file, data);
+  const r = await uploadArchiveFile({ clients: env.clients, vault: env.vault, file, description: 'resume-test', partSize: MIB, sessionStore: store, sessionKey: name });
+  assert.equal(r.partsSent, PARTS - before + 1);
+  assert.equal(r.treeHash, treeHash(data).toString('hex'));
+});
