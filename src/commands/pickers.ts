@@ -19,7 +19,12 @@ export async function resolveVault(deps: CommandDeps, arg: unknown, placeHolder 
     if (!v) throw new FreezerError('VaultNotFound', `There is no vault named "${name}".`);
     return v;
   }
-  if (!vaults.length) throw new FreezerError('NoVaults', 'There are no vaults yet: create one first (Freezer: Create Vault).');
+  if (!vaults.length) {
+    const create = await vscode.window.showInformationMessage('There are no vaults yet. Create one?', 'Create Vault');
+    const created = create ? await vscode.commands.executeCommand<VaultInfo | undefined>('freezer.createVault') : undefined;
+    if (!created) throw new CancellationError();
+    return created;
+  }
   const pick = await vscode.window.showQuickPick(
     vaults.map((v) => ({ label: v.name, description: `${v.localArchiveCount} archive${v.localArchiveCount === 1 ? '' : 's'}`, detail: v.region, vault: v })),
     { placeHolder, matchOnDescription: true },

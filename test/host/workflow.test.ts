@@ -194,9 +194,39 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     assert.strictEqual(await run('freezer.removeArchive', node, 'i am sure'), undefined);
     assert.strictEqual(await run('freezer.removeArchive', node, 'yes'), undefined);
     assert.ok(await svc.getArchive(archive.id), 'removed without the exact sentence');
-    assert.strictEqual(await run('freezer.removeArchive', node, 'I am sure'), true);
+    const removed = await run('freezer.removeArchive', node, 'I am sure');
+    if (removed !== true) await svc.removeArchive(archive.id).catch((e) => assert.fail(`removeArchive failed: ${e}`));
+    assert.strictEqual(removed, true);
     await waitFor('the archive gone from the view', async () => !(await archiveNode(archive.id)));
     assert.strictEqual(await run('freezer.removeVault', vault, true), true);
     await waitFor('the vault gone', async () => !(await api.views.vaults.getChildren()).some((n) => n.kind === 'vault' && (n as VaultNode).name === vault));
+  });
+
+  it('pages a long vault with "Load more…"', async () => {
+    const paged = `${vault}-paged`;
+    await svc.createVault(paged);
+    const dir = path.join(tmp, 'many');
+    fs.mkdirSync(dir);
+    for (let i = 0; i < 11; i++) {
+      fs.writeFileSync(path.join(dir, `f${i}.txt`), `file ${i}\n`);
+      await svc.freeze({ vault: paged, sources: [path.join(dir, `f${i}.txt`)], keyId: null });
+    }
+    await vscode.workspace.getConfiguration('freezer').update('pageSize', 10, vscode.ConfigurationTarget.Global);
+    api.views.vaults.refresh();
+    const v = await waitFor('the paged vault', async () => (await api.views.vaults.getChildren()).find((n) => n.kind === 'vault' && (n as VaultNode).name === paged) as VaultNode | undefined);
+    const first = await api.views.vaults.getChildren(v);
+    assert.strictEqual(first.length, 11, 'a page of 10 archives and "Load more…"');
+    const more = first[10];
+    assert.strictEqual(more.kind, 'loadMore');
+    const item = more.toTreeItem();
+    assert.strictEqual(item.label, 'Load more…');
+    assert.strictEqual(item.description, '10 of 11');
+    assert.strictEqual(item.command?.command, 'freezer.loadMore');
+    await run(item.command!.command, ...(item.command!.arguments ?? []));
+    const all = await api.views.vaults.getChildren(v);
+    assert.strictEqual(all.length, 11);
+    assert.ok(all.every((n) => n.kind === 'archive'));
+    assert.strictEqual(new Set(all.map((n) => (n as ArchiveNode).archive.id)).size, 11);
+    await vscode.workspace.getConfiguration('freezer').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
   });
 });
