@@ -15,6 +15,9 @@ export interface InventoryHeader {
   inventoryDate?: string;
 }
 
+const STRING_STOP = /["\\]/g;
+const STRUCTURE_STOP = /["{}[\]]/g;
+
 /**
  * Incremental parser for Glacier's JSON inventory (`{"VaultARN":…,"InventoryDate":…,"ArchiveList":[{…},…]}`).
  * It scans structure only and keeps the text of one archive entry at a time, so an inventory of
@@ -44,9 +47,20 @@ export class InventoryParser {
     const out: InventoryArchive[] = [];
     let segStart = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text[i];
+      let c = text[i];
       if (this.capturing) {
-        // Inside an archive entry: scan to its closing brace, copying the text in slices.
+        // Inside an archive entry: jump to the next character that matters, copy the text in slices.
+        if (!this.escaped) {
+          const stop = this.inString ? STRING_STOP : STRUCTURE_STOP;
+          stop.lastIndex = i;
+          const m = stop.exec(text);
+          if (!m) {
+            i = text.length;
+            continue;
+          }
+          i = m.index;
+          c = text[i];
+        }
         if (this.inString) {
           if (this.escaped) this.escaped = false;
           else if (c === '\\') this.escaped = true;
