@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 
@@ -103,5 +103,9 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** A vault name may be "." or "..": prefix it so it is always a plain file name. */
-export const vaultFileName = (vault: string): string => `v-${vault}`;
+/**
+ * File name for a vault's records: a vault name may be "." or ".." (so it is prefixed) and 255 long
+ * (so long ones are hashed to stay within file-name limits).
+ */
+export const vaultFileName = (vault: string): string =>
+  vault.length <= 100 ? `v-${vault}` : `h-${createHash('sha256').update(vault).digest('hex')}`;

@@ -12,7 +12,7 @@ function sendXml(res: ServerResponse, action: string, result: string): void {
   const body =
     `<${action}Response xmlns="${NS}">${result ? `<${action}Result>${result}</${action}Result>` : ''}` +
     `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
-  res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
   res.end(body);
 }
 
