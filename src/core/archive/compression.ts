@@ -83,12 +83,29 @@ function bzip2DecompressStream(): Duplex {
   return d;
 }
 
+const SAMPLE = 16 * 1024;
+
+/**
+ * True when four samples of the frame do not shrink at level 1 (already compressed or random data).
+ * Such frames are stored (level 0): deflate at level 6 would spend most of a core to save nothing.
+ */
+export async function looksIncompressible(b: Buffer): Promise<boolean> {
+  if (b.length < 8 * SAMPLE) return false;
+  const step = Math.floor((b.length - SAMPLE) / 3);
+  for (let i = 0; i < 4; i++) {
+    const s = b.subarray(i * step, i * step + SAMPLE);
+    const z = await gzipAsync(s, { level: 1 });
+    if (z.length < SAMPLE * 0.97) return false;
+  }
+  return true;
+}
+
 export function frameCodec(compression: Compression, level?: number): FrameCodec {
   switch (compression) {
     case 'gzip':
       return {
         compression,
-        compressFrame: (b) => gzipAsync(b, { level: level ?? 6 }),
+        compressFrame: async (b) => gzipAsync(b, { level: (await looksIncompressible(b)) ? 0 : (level ?? 6) }),
         decompressFrames: (b) => gunzipAsync(b),
         createDecompressStream: () => zlib.createGunzip({ chunkSize: 256 * 1024 }),
       };

@@ -16,7 +16,7 @@ import { ProgressReporter, type PipelineProgress } from './progress';
 import { tarHeaderFor } from './tarHeader';
 import { walkSources, type SourceFile, type WalkOptions } from './walk';
 
-export const DEFAULT_FRAME_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_FRAME_SIZE = 4 * 1024 * 1024;
 
 export interface FreezeEncryption {
   /** 'fzr1' (authenticated, default) or the original tool's unauthenticated CBC layout. */
@@ -41,7 +41,7 @@ export interface FreezeOptions {
   /** Compression level (gzip 1–9, default 6; bzip2 default 9). */
   level?: number;
   encryption?: FreezeEncryption | null;
-  /** Tar bytes per compressed frame (default 8 MiB). */
+  /** Tar bytes per compressed frame (default 4 MiB). */
   frameSize?: number;
   /** Frames compressed at once (default: CPU count, at least 2). */
   concurrency?: number;

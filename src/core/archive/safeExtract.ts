@@ -26,9 +26,9 @@ export interface ExtractOptions {
   overwrite?: boolean;
   expectedSha256?: ReadonlyMap<string, string>;
   signal?: AbortSignal;
-  /** Called as each entry starts and after each file with its byte count. */
+  /** Called as each selected entry starts, and once it is restored. */
   onEntry?: (memberPath: string) => void;
-  onFileDone?: (f: RestoredFile) => void;
+  onRestored?: (f: RestoredFile) => void;
 }
 
 /** Member path → safe relative segments; refuses absolute paths and '..'. */
@@ -62,6 +62,10 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
   const root = await fsp.realpath(opts.to);
   const safeDirs = new Set<string>([root]);
   const restored: RestoredFile[] = [];
+  const done = (f: RestoredFile): void => {
+    restored.push(f);
+    opts.onRestored?.(f);
+  };
   const dirMeta: Array<{ target: string; mode: number; mtime: Date }> = [];
 
   // Creates parent folders one by one, refusing to pass through a link that leads outside the root.
@@ -112,7 +116,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
           entry.resume();
           await ensureDir(target, member);
           dirMeta.push({ target, mode: (h.mode ?? 0o755) & 0o777, mtime });
-          restored.push({ path: member, target, type: 'directory', size: 0, verified: false });
+          done({ path: member, target, type: 'directory', size: 0, verified: false });
           break;
         }
         case 'file':
@@ -143,8 +147,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
             await checkFree(target, member);
             await fsp.rename(tmp, target);
             const f: RestoredFile = { path: member, target, type: 'file', size, sha256, verified: !!expected };
-            restored.push(f);
-            opts.onFileDone?.(f);
+            done(f);
           } catch (e) {
             await fsp.rm(tmp, { force: true });
             throw e;
@@ -160,7 +163,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
           await checkFree(target, member);
           if (opts.overwrite) await fsp.rm(target, { force: true });
           await fsp.symlink(link, target);
-          restored.push({ path: member, target, type: 'symlink', size: 0, verified: false });
+          done({ path: member, target, type: 'symlink', size: 0, verified: false });
           break;
         }
         case 'link': {
@@ -173,7 +176,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
           await checkFree(target, member);
           if (opts.overwrite) await fsp.rm(target, { force: true });
           await fsp.link(real, target);
-          restored.push({ path: member, target, type: 'link', size: 0, verified: false });
+          done({ path: member, target, type: 'link', size: 0, verified: false });
           break;
         }
         default:

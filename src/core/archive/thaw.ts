@@ -1,4 +1,5 @@
 import { createReadStream, promises as fsp } from 'node:fs';
+import os from 'node:os';
 import { Readable, Transform } from 'node:stream';
 import { FreezerError, throwIfAborted, CancellationError } from '../errors';
 import { createFzr1DecryptStream, isFzr1 } from '../crypto/fzr1';
@@ -8,6 +9,8 @@ import { parseDescription, type ArchiveDescription, type Compression, type Encry
 import { resolveKey, type KeySource } from './keyLookup';
 import { ProgressReporter, type PipelineProgress } from './progress';
 import { extractTar, type RestoredFile } from './safeExtract';
+import { openPayloadReader, readArchiveIndex, type PayloadReader } from './rangeRestore';
+import type { FrameIndex } from './frameIndex';
 import { peekStream } from './streamPeek';
 
 export type ThawProgress = PipelineProgress;
@@ -57,6 +60,10 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
     source = opts.input;
   }
   const progress = new ProgressReporter(opts.onProgress, opts.filesTotal ?? opts.members?.length ?? 0, inputSize);
+  if (typeof opts.input === 'string') {
+    const indexed = await thawIndexed(opts.input, inputSize, opts, progress);
+    if (indexed) return indexed;
+  }
   let bytesRead = 0;
   const counter = new Transform({
     transform(c: Buffer, _e, cb) {
@@ -108,7 +115,7 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
       expectedSha256: opts.expectedSha256,
       signal,
       onEntry: (m) => progress.update({ currentFile: m }),
-      onFileDone: () => progress.update({ filesDone: ++filesDone }),
+      onRestored: () => progress.update({ filesDone: ++filesDone }),
     }).then((r) => {
       progress.update({ filesDone, currentFile: '', bytesDone: bytesRead }, true);
       return r;
@@ -117,6 +124,80 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
     source.destroy();
     if (signal?.aborted && !(e instanceof CancellationError)) throw new CancellationError();
     throw mapStreamError(e, encryption, wrongKeyHint);
+  }
+}
+
+/**
+ * Fast path for local files Freezer wrote with a frame index: frames are read, decrypted and
+ * decompressed several at a time (zlib runs on the thread pool) and fed to the extractor in order.
+ * Returns null when the archive has no usable index (the caller then streams it).
+ */
+async function thawIndexed(file: string, size: number, opts: ThawOptions, progress: ProgressReporter): Promise<RestoredFile[] | null> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const readRange = async (s: number, e: number): Promise<Buffer> => {
+      const b = Buffer.allocUnsafe(e - s);
+      let got = 0;
+      while (got < b.length) {
+        const { bytesRead } = await fh.read(b, got, b.length - got, s + got);
+        if (!bytesRead) break;
+        got += bytesRead;
+      }
+      return b.subarray(0, got);
+    };
+    let index: FrameIndex;
+    let reader: PayloadReader;
+    try {
+      index = await readArchiveIndex({ readRange, archiveSize: size, keys: opts.keys, description: opts.description });
+      reader = await openPayloadReader({ readRange, archiveSize: size, keys: opts.keys, description: opts.description, encryption: index.encryption, payloadSize: index.payloadSize });
+    } catch (e) {
+      // fzr1 errors are final (and found before anything is written); anything else is left to the streaming path.
+      const fzr1 = (await readRange(0, 4)).toString('latin1') === 'FZR1';
+      if (fzr1 && ['WrongKey', 'Tampered', 'Truncated'].some((c) => FreezerError.is(e, c))) throw e;
+      return null;
+    }
+    if (progress.state.filesTotal === 0 && !opts.members) progress.state.filesTotal = index.members.length;
+    const codec = frameCodec(index.compression);
+    const ahead = Math.max(2, os.availableParallelism?.() ?? os.cpus().length) + 1;
+    async function* tarBytes(): AsyncGenerator<Buffer> {
+      const jobs: Array<Promise<Buffer>> = [];
+      let next = 0;
+      const start = (): void => {
+        const f = index.frames[next++];
+        const job = reader.read(f.offset, f.offset + f.length).then(codec.decompressFrames).then((t) => {
+          if (t.length !== f.tarLength) throw new FreezerError('Corrupt', `A frame decompressed to ${t.length} bytes, the index says ${f.tarLength}.`);
+          return t;
+        });
+        job.catch(() => undefined);
+        jobs.push(job);
+      };
+      for (let i = 0; i < index.frames.length; i++) {
+        throwIfAborted(opts.signal);
+        while (next < index.frames.length && jobs.length < ahead) start();
+        const t = await jobs.shift()!;
+        progress.update({ bytesDone: index.frames[i].encryptedEnd });
+        yield t;
+      }
+    }
+    let filesDone = 0;
+    try {
+      const r = await extractTar(Readable.from(tarBytes()), {
+        to: opts.to,
+        members: opts.members,
+        overwrite: opts.overwrite,
+        expectedSha256: opts.expectedSha256,
+        signal: opts.signal,
+        onEntry: (m) => progress.update({ currentFile: m }),
+        onRestored: () => progress.update({ filesDone: ++filesDone }),
+      });
+      progress.update({ filesDone, currentFile: '', bytesDone: size }, true);
+      return r;
+    } catch (e) {
+      if (opts.signal?.aborted && !(e instanceof CancellationError)) throw new CancellationError();
+      throw mapStreamError(e, index.encryption.format);
+    }
+  } finally {
+    await fh.close();
   }
 }
 

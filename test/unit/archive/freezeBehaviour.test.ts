@@ -138,3 +138,18 @@ describe('freeze behaviour', () => {
     await assert.rejects(fsp.access(path.join(work, 'shrink.frz.partial')));
   });
 });
+
+describe('incompressible frames', () => {
+  it('are stored rather than deflated, and still gunzip', async () => {
+    const { looksIncompressible, frameCodec } = await import('../../../src/core/archive/compression');
+    const rnd = randomBytes(1024 * 1024);
+    const txt = Buffer.from('compressible text '.repeat(60_000));
+    assert.equal(await looksIncompressible(rnd), true);
+    assert.equal(await looksIncompressible(txt), false);
+    const c = frameCodec('gzip');
+    const z = await c.compressFrame(rnd);
+    assert.ok(z.length > rnd.length && z.length < rnd.length * 1.01);
+    assert.deepEqual(await c.decompressFrames(z), rnd);
+    assert.ok((await c.compressFrame(txt)).length < txt.length / 20);
+  });
+});
