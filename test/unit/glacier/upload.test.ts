@@ -70,6 +70,13 @@ test('an archive of one part or less goes up in a single request', async () => {
   assert.ok(data.equals(await fs.readFile(back)));
 });
 
+test('descriptions Glacier would refuse are rejected before any request', async () => {
+  const file = await env.makeFile('desc.bin', 10);
+  for (const description of ['x'.repeat(1025), 'tab\there', 'caf\u00e9']) {
+    await assert.rejects(uploadArchiveFile({ clients: env.clients, vault: env.vault, file, description }), (e) => FreezerError.is(e, 'InvalidDescription'));
+  }
+});
+
 test('cancelling aborts the multipart upload at AWS and forgets the session', async () => {
   const file = await env.makeFile('cancel.bin', 8 * MIB);
   const store = new JsonFileUploadSessionStore(path.join(env.dir, 'sessions.json'));
