@@ -181,10 +181,10 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
       concurrency: ctx.opts.glacier.threads, signal, logger: ctx.log,
       onProgress: (p) => meter.update({ bytesDone: p.bytesDone }, true),
     });
+    meter.finish();
   } finally {
     ctx.setActivity(a.id, undefined);
   }
-  meter.finish();
   const r = await ctx.catalogue.write((tx) => {
     tx.updateJob(job.jobId, { executed: new Date().toISOString(), outputPath: dest, status: d.statusCode, completed: d.completionDate ?? job.completed });
     return tx.updateArchive(a.id, { localPath: dest, ...(a.treeHash ? {} : { treeHash: expected, encryptedSize: size }) });

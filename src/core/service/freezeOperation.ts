@@ -7,6 +7,7 @@ import type { ArchiveRecord } from '../catalogue';
 import type { KeyMaterial } from '../crypto/keys';
 import { CancellationError, FreezerError, throwIfAborted } from '../errors';
 import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/multipartUploader';
+import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
 import { catalogueUploadSessions } from './catalogueUploadSessions';
 import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
@@ -22,6 +23,8 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   throwIfAborted(req.signal);
   const compression = req.compression ?? 'gzip';
   const key = await resolveFreezeKey(ctx, req.keyId);
+  // Before any work: a vault that does not exist would only fail at upload time.
+  await describeVault(ctx.clients, req.vault);
   const vault = await ctx.vaultRecord(req.vault);
   const sources = req.sources.map((s) => path.resolve(s));
   const name = req.name ?? req.description ?? defaultName(sources);
@@ -105,7 +108,9 @@ export async function upload(
   const size = (await fs.stat(file)).size;
   const meter = new ActivityMeter('uploading', { filesTotal: a.fileCount, bytesTotal: size }, report);
   meter.update({}, true);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, ctx.lifetime.signal]) : ctx.lifetime.signal;
+  // Not tied to dispose(): a closing window must not abort the multipart upload at AWS. The process
+  // ending (or the clients closing) interrupts it like a crash, and resumeUploads goes on from there.
+  const signal = opts.signal;
   let out: UploadedArchive;
   try {
     out = await uploadArchiveFile({

@@ -155,11 +155,11 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
       });
     }
     if (o.flatten) restored = await flattenInto(to, restored, req.overwrite ?? false);
+    meter.finish();
   } finally {
     if (o.flatten) await fsp.rm(dest, { recursive: true, force: true });
     ctx.setActivity(a.id, undefined);
   }
-  meter.finish();
   const files = restored.filter((f) => f.type === 'file');
   const unverified = files.filter((f) => !f.verified && expected.has(f.path));
   if (unverified.length) throw new FreezerError('ChecksumMismatch', `${unverified.length} restored file(s) could not be verified against the catalogue.`);

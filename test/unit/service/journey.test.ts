@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FreezerError } from '../../../src/core/errors';
 import type { ActivityProgress } from '../../../src/core/service/types';
 import { makeTree, random, startHarness, stateOf, type Harness } from './harness';
 
@@ -81,5 +82,19 @@ describe('service journey: freeze → liquid → disconnect → frozen → retri
 
     const top = await service.listFrozen(src);
     assert.deepEqual(top.map((e) => `${e.kind}:${e.name}`).sort(), ['file:a.txt', 'folder:sub']);
+
+    const est = await service.estimateRetrieval(a.id);
+    assert.equal(est.sizeBytes, a.size);
+    assert.deepEqual(est.tiers.map((t) => t.tier), ['Expedited', 'Standard', 'Bulk']);
+    assert.ok(est.tiers[0].costUsd > est.tiers[2].costUsd);
+
+    // Remove: gone from Glacier, the local copy stays (state `local`), a vault with no archive left can go.
+    await service.removeArchive(a.id);
+    const removed = await service.getArchive(a.id);
+    assert.equal(removed?.state, 'local');
+    await assert.rejects(service.retrieveArchive(a.id, 'Bulk'), (e) => FreezerError.is(e, 'NotInGlacier'));
+    await assert.rejects(service.freeze({ vault: 'no-such-vault', sources: [src] }), (e) => FreezerError.is(e, 'VaultNotFound'));
+    await service.removeVault('photos');
+    assert.equal((await service.listVaults()).some((v) => v.name === 'photos'), false);
   });
 });

@@ -56,6 +56,29 @@ describe('service restores', () => {
     assert.ok(h.log.lines.some((l) => l.includes(`Job ${r.job?.id} (ArchiveRetrieval) is now Succeeded (seen by notification)`)), 'completion came through SNS → SQS');
   });
 
+  it('without a queue, polls DescribeJob and restores a whole archive into its target', async () => {
+    const { queueUrl, ...glacier } = h.options.glacier;
+    assert.ok(queueUrl);
+    const polling = await h.open({ glacier, jobPollIntervalMs: 100 });
+    const src = path.join(h.dir, 'src', 'polled');
+    await makeTree(src, { 'p.txt': 'polled content' });
+    const a = await polling.freeze({ vault: 'docs', sources: [src], keyId: null });
+    await polling.disconnectArchive(a.id);
+    const to = path.join(h.dir, 'polled-out');
+    const r = await polling.restore({ archiveId: a.id, to });
+    assert.equal(r.status, 'retrieving');
+    assert.equal(r.job?.tier, 'Standard', 'Standard unless told');
+    const stop = new AbortController();
+    const watching = polling.watchJobs(stop.signal);
+    try {
+      await eventually(async () => (await fs.readFile(path.join(to, 'polled', 'p.txt'), 'utf8').catch(() => '')) === 'polled content', 15_000, 'the polled restore');
+    } finally {
+      stop.abort();
+      await watching;
+    }
+    assert.ok(h.log.lines.some((l) => l.includes(`Job ${r.job?.id} (ArchiveRetrieval) is now Succeeded (seen by DescribeJob)`)));
+  });
+
   it('restores a whole local archive at once, verifying every file, and refuses to overwrite', async () => {
     const { service } = h;
     const src = path.join(h.dir, 'src', 'tree');
