@@ -36,3 +36,27 @@ export async function readAll(body: { transformToByteArray(): Promise<Uint8Array
   assert.ok(body, 'missing body');
   return Buffer.from(await body.transformToByteArray());
 }
+
+/** Removes a header from one command's request after the SDK built it (to send what a broken client would). */
+export function withoutHeader<C extends { middlewareStack: { add: (...a: any[]) => void } }>(command: C, name: string): C {
+  command.middlewareStack.add(
+    (next: (a: any) => Promise<any>) => async (args: any) => {
+      delete args.request.headers[name];
+      return next(args);
+    },
+    { step: 'build', priority: 'low' },
+  );
+  return command;
+}
+
+/** Replaces a header on one command's request after signing. */
+export function withHeader<C extends { middlewareStack: { add: (...a: any[]) => void } }>(command: C, name: string, value: string): C {
+  command.middlewareStack.add(
+    (next: (a: any) => Promise<any>) => async (args: any) => {
+      args.request.headers[name] = value;
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low' },
+  );
+  return command;
+}
