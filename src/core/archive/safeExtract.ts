@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, promises as fsp } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -29,6 +29,38 @@ export interface ExtractOptions {
   /** Called as each selected entry starts, and once it is restored. */
   onEntry?: (memberPath: string) => void;
   onRestored?: (f: RestoredFile) => void;
+}
+
+/** Files up to this size are buffered and written several at a time (many small files are syscall-bound). */
+const SMALL_FILE = 1024 * 1024;
+
+/** Runs up to `limit` writes at once; the first failure is thrown by the next add() or drain(). */
+class WriteQueue {
+  private readonly running = new Set<Promise<void>>();
+  private failure: unknown = null;
+
+  constructor(private readonly limit: number) {}
+
+  async add(job: () => Promise<void>): Promise<void> {
+    this.check();
+    while (this.running.size >= this.limit) {
+      await Promise.race(this.running);
+      this.check();
+    }
+    const p: Promise<void> = job().catch((e: unknown) => {
+      this.failure ??= e;
+    }).finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
 }
 
 /** Member path → safe relative segments; refuses absolute paths and '..'. */
@@ -87,6 +119,23 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
     safeDirs.add(dir);
   };
 
+  // O_EXCL never follows a link and fails if anything is there: no silent overwrite, no write through a link.
+  const createExclusive = async (target: string, member: string, mode: number): Promise<fsp.FileHandle> => {
+    if (opts.overwrite) {
+      const st = await fsp.lstat(target).catch(() => null);
+      if (st && !st.isDirectory()) await fsp.rm(target, { force: true });
+    }
+    try {
+      return await fsp.open(target, 'wx', mode);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new FreezerError('TargetExists', `${target} already exists; allow overwriting to replace it (member "${member}").`);
+      }
+      throw e;
+    }
+  };
+  const writes = new WriteQueue(16);
+
   const checkFree = async (target: string, member: string): Promise<void> => {
     if (opts.overwrite) return;
     const st = await fsp.lstat(target).catch(() => null);
@@ -121,35 +170,52 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
         }
         case 'file':
         case 'contiguous-file': {
-          await checkFree(target, member);
-          const tmp = path.join(path.dirname(target), `.${path.basename(target).slice(0, 200)}.freezer-${randomBytes(4).toString('hex')}`);
+          const mode = (h.mode ?? 0o644) & 0o777;
+          const expected = opts.expectedSha256?.get(member)?.toLowerCase();
+          const mismatch = (sha256: string): FreezerError =>
+            new FreezerError('ChecksumMismatch', `"${member}" restored with SHA-256 ${sha256}, but the catalogue expects ${expected}: the archive or the key is wrong. The file was not kept.`);
+          if ((h.size ?? 0) <= SMALL_FILE) {
+            // Small files: read whole, check, then write in the background (several at once).
+            const parts: Buffer[] = [];
+            for await (const c of entry as AsyncIterable<Buffer>) parts.push(c);
+            const data = Buffer.concat(parts);
+            const sha256 = createHash('sha256').update(data).digest('hex');
+            if (expected && expected !== sha256) throw mismatch(sha256);
+            await writes.add(async () => {
+              const fh = await createExclusive(target, member, mode);
+              try {
+                await fh.writeFile(data);
+                await fh.chmod(mode);
+                await fh.utimes(mtime, mtime);
+              } catch (e) {
+                await fh.close();
+                await fsp.rm(target, { force: true });
+                throw e;
+              }
+              await fh.close();
+            });
+            done({ path: member, target, type: 'file', size: data.length, sha256, verified: !!expected });
+            break;
+          }
+          await writes.drain();
+          const fh = await createExclusive(target, member, mode);
           const hash = createHash('sha256');
           let size = 0;
           try {
-            await pipeline(
-              entry,
-              async function* (src: AsyncIterable<Buffer>) {
-                for await (const c of src) {
-                  hash.update(c);
-                  size += c.length;
-                  yield c;
-                }
-              },
-              createWriteStream(tmp, { flags: 'wx', mode: 0o600 }),
-            );
-            const sha256 = hash.digest('hex');
-            const expected = opts.expectedSha256?.get(member);
-            if (expected && expected.toLowerCase() !== sha256) {
-              throw new FreezerError('ChecksumMismatch', `"${member}" restored with SHA-256 ${sha256}, but the catalogue expects ${expected}: the archive or the key is wrong. The file was not written.`);
+            for await (const c of entry as AsyncIterable<Buffer>) {
+              hash.update(c);
+              size += c.length;
+              await fh.write(c);
             }
-            await fsp.chmod(tmp, (h.mode ?? 0o644) & 0o777);
-            await fsp.utimes(tmp, mtime, mtime);
-            await checkFree(target, member);
-            await fsp.rename(tmp, target);
-            const f: RestoredFile = { path: member, target, type: 'file', size, sha256, verified: !!expected };
-            done(f);
+            const sha256 = hash.digest('hex');
+            if (expected && expected !== sha256) throw mismatch(sha256);
+            await fh.chmod(mode);
+            await fh.utimes(mtime, mtime);
+            await fh.close();
+            done({ path: member, target, type: 'file', size, sha256, verified: !!expected });
           } catch (e) {
-            await fsp.rm(tmp, { force: true });
+            await fh.close().catch(() => undefined);
+            await fsp.rm(target, { force: true });
             throw e;
           }
           break;
@@ -168,6 +234,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
         }
         case 'link': {
           entry.resume();
+          await writes.drain();
           const src = path.join(root, ...safeMemberSegments(h.linkname ?? ''));
           const real = await fsp.realpath(src).catch(() => null);
           if (!real || !inside(root, real)) {
@@ -185,7 +252,9 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
       }
     }
     await feeding;
+    await writes.drain();
   } catch (e) {
+    await writes.drain().catch(() => undefined);
     ex.destroy();
     await feeding.catch(() => undefined);
     throw e;
