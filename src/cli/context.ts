@@ -47,7 +47,12 @@ export function toGlacierConfig(s: CliSettings): GlacierConfig {
   };
 }
 
-export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal): CliContext {
+/** How this command wants the service: the daemon downloads every completed retrieval. */
+export interface ContextOptions {
+  autoDownload?: boolean;
+}
+
+export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal, opts: ContextOptions = {}): CliContext {
   const s = resolved.settings;
   registerSecret(s.secretKey);
   registerSecret(s.sessionToken);
@@ -77,6 +82,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       uploadFolder: s.uploadFolder,
       keyStore: fileKeyStore(s.keys),
       log: log.child('service'),
+      ...(opts.autoDownload ? { autoDownload: true } : {}),
     });
   };
 
