@@ -26,33 +26,35 @@ export async function listJobs(ctx: ServiceContext, vault?: string): Promise<Job
  * Asks AWS about the catalogue's pending jobs and the vaults' job lists, records what changed and
  * handles completed jobs (inventory merge; download and restore where asked). Returns all jobs.
  */
-export async function refreshJobs(ctx: ServiceContext): Promise<JobInfo[]> {
-  await discoverJobs(ctx);
+export async function refreshJobs(ctx: ServiceContext, signal: AbortSignal = ctx.lifetime.signal): Promise<JobInfo[]> {
+  await discoverJobs(ctx, signal);
   for (const j of await ctx.catalogue.listJobs({ status: 'InProgress' })) {
     try {
-      await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, ctx.lifetime.signal), 'DescribeJob');
+      await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, signal), 'DescribeJob', signal);
     } catch (e) {
       if ((e as { name?: string }).name === 'ResourceNotFoundException') {
         await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { status: 'Failed', statusMessage: 'Glacier no longer knows this job (expired).' }));
         ctx.emit('jobs', 'archives');
-      } else ctx.log.warn('Checking job %s failed: %s', j.jobId, errText(e));
+      } else if (signal.aborted) throw new CancellationError();
+      else ctx.log.warn('Checking job %s failed: %s', j.jobId, errText(e));
     }
   }
   // Completed but not yet acted on (e.g. the process stopped in the middle): try again.
   for (const j of await ctx.catalogue.listJobs({ status: 'Succeeded' })) {
-    if (!j.executed && needsAction(ctx, j)) await actOnJob(ctx, j).catch((e) => ctx.log.warn('Job %s: %s', j.jobId, errText(e)));
+    if (!j.executed && needsAction(ctx, j)) await actOnJob(ctx, j, signal).catch((e) => { if (signal.aborted) throw e; ctx.log.warn('Job %s: %s', j.jobId, errText(e)); });
   }
   return listJobs(ctx);
 }
 
 /** Jobs at AWS the catalogue does not know (started elsewhere) are added, matched to archives by id. */
-async function discoverJobs(ctx: ServiceContext): Promise<void> {
+async function discoverJobs(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
   for (const v of await ctx.catalogue.listVaults()) {
     if (v.region !== ctx.region) continue;
     let remote: GlacierJob[];
     try {
-      remote = await listAwsJobs(ctx.clients, v.name, { signal: ctx.lifetime.signal });
+      remote = await listAwsJobs(ctx.clients, v.name, { signal });
     } catch (e) {
+      if (signal.aborted) throw new CancellationError();
       if ((e as { name?: string }).name !== 'ResourceNotFoundException') ctx.log.warn('Listing the jobs of vault %s failed: %s', v.name, errText(e));
       continue;
     }
@@ -75,7 +77,7 @@ async function discoverJobs(ctx: ServiceContext): Promise<void> {
 }
 
 /** Records a job's state from AWS (DescribeJob or a notification) and acts on its completion. */
-export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via: 'notification' | 'DescribeJob'): Promise<void> {
+export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via: 'notification' | 'DescribeJob', signal: AbortSignal): Promise<void> {
   const known = await ctx.catalogue.getJob(job.jobId);
   if (!known) {
     ctx.log.info('Notification for job %s of vault %s, which the catalogue does not know: ignored', job.jobId, vaultNameFromArn(job.vaultArn));
@@ -89,7 +91,7 @@ export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via:
     ctx.emit('jobs', 'archives');
     ctx.log.info('Job %s (%s) is now %s (seen by %s)', job.jobId, job.action, job.statusCode, via);
   }
-  if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec);
+  if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec, signal);
 }
 
 function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
@@ -102,7 +104,7 @@ function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
  * downloads a retrieval and restores it into its target. Failures that another attempt cannot fix are
  * recorded on the job; transient ones are thrown so the notification comes again.
  */
-async function actOnJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
+async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal): Promise<void> {
   await ctx.exclusive(`job-${job.jobId}`, async () => {
     const j = await ctx.catalogue.getJob(job.jobId);
     if (!j || j.executed) return;
@@ -111,10 +113,10 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
         await mergeInventoryJob(ctx, j);
         return;
       }
-      const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j)))!;
+      const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j, { signal })))!;
       if (j.restoreTarget) {
         const plan = decodePlan(j.description);
-        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, signal: ctx.lifetime.signal }, { flatten: plan.flatten });
+        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, signal }, { flatten: plan.flatten });
         ctx.log.info('Job %s: restored %d file(s) into %s', j.jobId, files.length, j.restoreTarget);
       }
       await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
@@ -135,13 +137,14 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
 export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
   const stop = AbortSignal.any([signal, ctx.lifetime.signal]);
   const run = (async () => {
-    await refreshJobs(ctx).catch((e) => ctx.log.warn('Refreshing jobs failed: %s', errText(e)));
+    await refreshJobs(ctx, stop).catch((e) => { if (!stop.aborted) ctx.log.warn('Refreshing jobs failed: %s', errText(e)); });
     const queueUrl = ctx.opts.glacier.queueUrl;
     if (queueUrl) {
       ctx.log.info('Listening for job notifications on %s', queueUrl);
       const listener = startNotificationListener({
         clients: ctx.clients, queueUrl, logger: ctx.log, signal: stop, waitTimeSeconds: ctx.opts.glacier.pollTimeSeconds,
-        onJob: (job) => handleJobUpdate(ctx, job, 'notification'),
+        // A stop interrupts the download at a checkpoint; the message comes again and the download resumes.
+        onJob: (job) => handleJobUpdate(ctx, job, 'notification', stop),
       });
       await listener.done;
       return;
@@ -154,7 +157,7 @@ export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promi
       } catch {
         break;
       }
-      await refreshJobs(ctx).catch((e) => ctx.log.warn('Refreshing jobs failed: %s', errText(e)));
+      await refreshJobs(ctx, stop).catch((e) => { if (!stop.aborted) ctx.log.warn('Refreshing jobs failed: %s', errText(e)); });
     }
   })();
   ctx.watchers.add(run);
