@@ -13,7 +13,7 @@ export interface Command {
   options?: Record<string, OptionSpec>;
   /** Lines of detail for `freezer help COMMAND`. */
   details?: string[];
-  /** False for commands that need no settings or catalogue (endpoint, thaw). */
+  /** False for commands that work without a catalogue (endpoint, thaw): its stored settings are not read. */
   usesService?: boolean;
   run(ctx: CliContext, args: ParsedArgs): Promise<ExitCode | void>;
 }

@@ -6,7 +6,6 @@ export const settingsCommand: Command = {
   name: 'settings',
   usage: '',
   summary: 'Show the effective settings and where each comes from (secrets masked).',
-  usesService: false,
   async run(ctx) {
     const d = describeSettings(ctx.resolved);
     ctx.out.result({ configFile: ctx.resolved.configFile ?? null, settings: d, notes: ctx.resolved.notes }, () => [
