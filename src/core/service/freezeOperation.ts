@@ -188,8 +188,12 @@ async function collectSources(ctx: ServiceContext, req: FreezeRequest, sources: 
   }
   const sel = await scanSelection(ctx.catalogue, ctx.log, sources, effectiveFilters(req.filters, ctx.opts.defaultFilters), req.signal);
   const files = sel.entries.filter((e) => e.selected).map((e) => sel.files.get(e.path) as SourceFile);
-  // Keep only folders on the way to a selected file or empty ones, so excluded subtrees leave no shells.
-  return [...sel.folders, ...files].sort((x, y) => (x.memberPath < y.memberPath ? -1 : x.memberPath > y.memberPath ? 1 : 0));
+  // Keep only folders on the way to a selected file and folders that were empty, so excluded subtrees leave no shells.
+  const parents = (m: string) => m.split('/').slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join('/'));
+  const needed = new Set(files.flatMap((f) => parents(f.memberPath)));
+  const nonEmpty = new Set([...sel.entries.map((e) => e.memberPath), ...sel.folders.map((f) => f.memberPath)].flatMap(parents));
+  const folders = sel.folders.filter((f) => needed.has(f.memberPath) || !nonEmpty.has(f.memberPath));
+  return [...folders, ...files].sort((x, y) => (x.memberPath < y.memberPath ? -1 : x.memberPath > y.memberPath ? 1 : 0));
 }
 
 async function resolveFreezeKey(ctx: ServiceContext, keyId: string | null | undefined): Promise<KeyMaterial | undefined> {
