@@ -10,6 +10,7 @@ import { Storage } from './storage';
 
 export type { FaultKind, FaultOptions, LocalEndpointOptions, RetrievalTier } from './options';
 export { parseJobDelays } from './options';
+export { parseEndpointArgs, ENDPOINT_USAGE } from './endpointArgs';
 
 export interface LocalEndpoint {
   /** Base URL to give the AWS SDK clients as `endpoint`, e.g. http://127.0.0.1:41234 */

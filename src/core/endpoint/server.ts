@@ -39,7 +39,7 @@ function faultError(kind: string, protocol: Protocol | undefined): AwsError | un
   switch (kind) {
     case '500': return new AwsError(500, protocol === 'sns' ? 'InternalError' : 'InternalFailure', 'Injected fault: internal server error.');
     case '503': return new AwsError(503, protocol === 'glacier' ? 'ServiceUnavailableException' : 'ServiceUnavailable', 'Injected fault: service unavailable.');
-    case 'throttle': return new AwsError(400, protocol === 'sns' ? 'Throttling' : 'ThrottlingException', 'Injected fault: rate exceeded.');
+    case 'throttle': return new AwsError(400, protocol === 'sns' ? 'Throttled' : 'ThrottlingException', 'Injected fault: rate exceeded.');
     case 'timeout': return new AwsError(408, protocol === 'glacier' ? 'RequestTimeoutException' : 'RequestTimeout', 'Injected fault: request timed out.');
     default: return undefined;
   }
