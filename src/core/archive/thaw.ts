@@ -158,7 +158,7 @@ async function thawIndexed(file: string, size: number, opts: ThawOptions, progre
     }
     if (progress.state.filesTotal === 0 && !opts.members) progress.state.filesTotal = index.members.length;
     const codec = frameCodec(index.compression);
-    const ahead = Math.max(2, os.availableParallelism?.() ?? os.cpus().length) + 1;
+    const ahead = Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
     async function* tarBytes(): AsyncGenerator<Buffer> {
       const jobs: Array<Promise<Buffer>> = [];
       let next = 0;
