@@ -28,7 +28,8 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   const vault = await ctx.vaultRecord(req.vault);
   const sources = req.sources.map((s) => path.resolve(s));
   const name = req.name ?? req.description ?? defaultName(sources);
-  const encryption = key ? 'fzr1' : 'none';
+  // AES-256 keys get our authenticated fzr1; a legacy cipher picked by the user means the original tool's format.
+  const encryption = !key ? 'none' : key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc';
 
   const row = await ctx.catalogue.write((tx) => {
     const a = tx.addArchive({ vaultId: vault.id, description: '', compression, format: encryption, keyId: key?.id ?? null, building: true });
@@ -62,7 +63,7 @@ async function packAndUpload(
     const meter = new ActivityMeter('packing', { filesTotal: fileCount, bytesTotal: files.reduce((n, f) => n + f.size, 0) }, report);
     built = await freezeArchive({
       files, output: row.localPath as string, overwrite: true, name, compression,
-      encryption: key ? { format: 'fzr1', key } : null,
+      encryption: key ? { format: key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc', key } : null,
       signal: req.signal,
       onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
     });

@@ -53,7 +53,6 @@ export async function setDefaultKey(ctx: ServiceContext, id: string | null): Pro
   if (id !== null) {
     const key = await ctx.keyStore.get(id);
     if (!key) throw new FreezerError('KeyNotFound', `Key ${id} is not in this machine's key store; import it first.`);
-    if (key.algorithm !== 'AES-256') throw new FreezerError('UnsupportedCipher', `New archives are encrypted with AES-256 (fzr1); key ${id} is ${key.algorithm}, kept for reading old archives only.`);
     if (!(await ctx.catalogue.getKey(id))) await register(ctx, key);
   }
   await ctx.catalogue.write((tx) => (id === null ? tx.deleteSetting(DEFAULT_KEY_SETTING) : tx.setSetting(DEFAULT_KEY_SETTING, id)));

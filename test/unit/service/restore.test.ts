@@ -97,6 +97,20 @@ describe('service restores', () => {
     assert.equal(again.files.length, 2);
   });
 
+  it('freezes with a legacy cipher in the original format and restores through the key store', async () => {
+    const { service } = h;
+    const key = await service.createKey('AES-128', 'old style');
+    const src = path.join(h.dir, 'src', 'legacy');
+    const content = random(30_000);
+    await makeTree(src, { 'l.bin': content });
+    const a = await service.freeze({ vault: 'docs', sources: [src], keyId: key.id, compression: 'gzip' });
+    assert.deepEqual(a.encryption, { format: 'legacy-cbc', keyId: key.id });
+    const to = path.join(h.dir, 'legacy-out');
+    const r = await service.restore({ archiveId: a.id, to });
+    assert.equal(r.status, 'restored');
+    assert.equal(sha(await fs.readFile(path.join(to, 'legacy', 'l.bin'))), sha(content));
+  });
+
   it('detects a local archive file that no longer matches the catalogue', async () => {
     const { service } = h;
     const src = path.join(h.dir, 'src', 'tamper');
