@@ -74,3 +74,26 @@ describe('frame index, trailer and range restore', () => {
     });
   }
 });
+
+describe('range restore with the index freeze returned (no trailer)', () => {
+  let work: string;
+  let tree: string;
+  const key = generateKey();
+  before(async () => {
+    work = await tempDir();
+    tree = await makeTree(work, { big: 600_000 });
+  });
+  after(() => rmrf(work));
+
+  for (const compression of ['bzip2', 'none'] as const) {
+    it(`${compression} + fzr1: restores one member; readArchiveIndex says there is no trailer`, async () => {
+      const res = await freezeArchive({ files: [tree], output: path.join(work, `${compression}.frz`), name: 'r', compression, frameSize: 128 * 1024, encryption: { key, chunkSize: 4096 } });
+      const bytes = await fsp.readFile(res.output);
+      const member = 'src-tree/many/f100.txt';
+      const to = path.join(work, `out-${compression}`);
+      await restoreMemberFromRange({ index: res.frameIndex, member, readRange: (s, e) => bytes.subarray(s, e), keys: [key], to });
+      assert.deepEqual(await fsp.readFile(path.join(to, member)), await fsp.readFile(path.join(tree, 'many/f100.txt')));
+      await assert.rejects(readArchiveIndex({ readRange: (s, e) => bytes.subarray(s, e), archiveSize: bytes.length, keys: [key] }), (e: Error & { code?: string }) => e.code === 'NoFrameIndex');
+    });
+  }
+});
