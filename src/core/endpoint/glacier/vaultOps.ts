@@ -1,4 +1,5 @@
 import { invalidParameter, missingParameter, notFound } from '../awsError';
+import { removeBlob } from '../blobStore';
 import { readSmallBody, sendEmpty, sendJson } from '../http';
 import { arnOf, getVault, nowIso, type GlacierCall, type GlacierContext } from './context';
 import type { VaultState } from './glacierStore';
@@ -47,6 +48,7 @@ export async function deleteVault(ctx: GlacierContext, call: GlacierCall, name: 
   ctx.jobs.cancelVault(name);
   ctx.store.vaults.delete(name);
   await ctx.store.removeVault(name);
+  for (const u of v.uploads.values()) await removeBlob(ctx.storage.blobsRoot, u.uploadId);
   sendEmpty(call.res, 204);
 }
 

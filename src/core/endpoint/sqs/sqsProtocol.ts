@@ -7,6 +7,16 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 type Input = Record<string, unknown>;
 
+/** SQS accepts #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. */
+function validMessageChars(body: string): boolean {
+  for (const ch of body) {
+    const c = ch.codePointAt(0)!;
+    const ok = c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 function intIn(v: unknown, name: string, min: number, max: number, dflt: number): number {
   if (v === undefined || v === null) return dflt;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -106,7 +116,7 @@ export async function handleSqs(sqs: QueueService, req: IncomingMessage, res: Se
       if (Buffer.byteLength(body) > sqs.setting(q, 'MaximumMessageSize')) {
         throw invalidValue(`One or more parameters are invalid. Reason: Message must be shorter than ${sqs.setting(q, 'MaximumMessageSize')} bytes.`);
       }
-      if (/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(body)) {
+      if (!validMessageChars(body)) {
         throw sqsError('InvalidMessageContents', 'Invalid characters found in the message body.');
       }
       const delay = intIn(input.DelaySeconds, 'DelaySeconds', 0, 900, sqs.setting(q, 'DelaySeconds'));
