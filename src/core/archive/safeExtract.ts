@@ -76,7 +76,8 @@ export function safeMemberSegments(name: string): string[] {
   return segs;
 }
 
-function selected(member: string, wanted: readonly string[] | undefined): boolean {
+/** True when `member` is one of `wanted` or inside a wanted folder (everything when `wanted` is undefined). */
+export function isSelected(member: string, wanted: readonly string[] | undefined): boolean {
   if (!wanted) return true;
   return wanted.some((w) => {
     const x = w.replace(/\/+$/, '');
@@ -152,7 +153,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
       const name = h.name;
       const segs = safeMemberSegments(name);
       const member = segs.join('/');
-      if (!selected(member, opts.members)) {
+      if (!isSelected(member, opts.members)) {
         entry.resume();
         continue;
       }

@@ -8,7 +8,7 @@ import { detectCompression, frameCodec } from './compression';
 import { parseDescription, type ArchiveDescription, type Compression, type EncryptionFormat } from './description';
 import { resolveKey, type KeySource } from './keyLookup';
 import { ProgressReporter, type PipelineProgress } from './progress';
-import { extractTar, type RestoredFile } from './safeExtract';
+import { extractTar, isSelected, type RestoredFile } from './safeExtract';
 import { openPayloadReader, readArchiveIndex, type PayloadReader } from './rangeRestore';
 import type { FrameIndex } from './frameIndex';
 import { peekStream } from './streamPeek';
@@ -159,11 +159,24 @@ async function thawIndexed(file: string, size: number, opts: ThawOptions, progre
     if (progress.state.filesTotal === 0 && !opts.members) progress.state.filesTotal = index.members.length;
     const codec = frameCodec(index.compression);
     const ahead = Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
+    // Tar ranges to restore: everything, or only the selected members (then only their frames are read).
+    const ranges: Array<[number, number]> = [];
+    if (!opts.members) ranges.push([0, index.tarSize]);
+    else {
+      index.members.forEach((m, i) => {
+        if (!isSelected(m.path, opts.members)) return;
+        const end = i + 1 < index.members.length ? index.members[i + 1].tarOffset : index.tarSize - 1024;
+        const last = ranges.at(-1);
+        if (last && last[1] === m.tarOffset) last[1] = end;
+        else ranges.push([m.tarOffset, end]);
+      });
+    }
+    const frames = index.frames.filter((f) => ranges.some(([s, e]) => s < f.tarOffset + f.tarLength && e > f.tarOffset));
     async function* tarBytes(): AsyncGenerator<Buffer> {
       const jobs: Array<Promise<Buffer>> = [];
       let next = 0;
       const start = (): void => {
-        const f = index.frames[next++];
+        const f = frames[next++];
         const job = reader.read(f.offset, f.offset + f.length).then(codec.decompressFrames).then((t) => {
           if (t.length !== f.tarLength) throw new FreezerError('Corrupt', `A frame decompressed to ${t.length} bytes, the index says ${f.tarLength}.`);
           return t;
@@ -171,13 +184,18 @@ async function thawIndexed(file: string, size: number, opts: ThawOptions, progre
         job.catch(() => undefined);
         jobs.push(job);
       };
-      for (let i = 0; i < index.frames.length; i++) {
+      for (const f of frames) {
         throwIfAborted(opts.signal);
-        while (next < index.frames.length && jobs.length < ahead) start();
+        while (next < frames.length && jobs.length < ahead) start();
         const t = await jobs.shift()!;
-        progress.update({ bytesDone: index.frames[i].encryptedEnd });
-        yield t;
+        progress.update({ bytesDone: f.encryptedEnd });
+        for (const [s, e] of ranges) {
+          const from = Math.max(s, f.tarOffset);
+          const to = Math.min(e, f.tarOffset + f.tarLength);
+          if (from < to) yield from === f.tarOffset && to === f.tarOffset + f.tarLength ? t : t.subarray(from - f.tarOffset, to - f.tarOffset);
+        }
       }
+      if (opts.members) yield Buffer.alloc(1024); // end-of-archive blocks
     }
     let filesDone = 0;
     try {

@@ -58,3 +58,27 @@ describe('freeze → thaw round trip', () => {
     });
   }
 });
+
+describe('thaw of selected members', () => {
+  let work: string;
+  let tree: string;
+  before(async () => {
+    work = await tempDir();
+    tree = await makeTree(work, { big: 2_000_000 });
+  });
+  after(() => rmrf(work));
+
+  it('restores only the selected files and folders, from a file (indexed) and from a stream', async () => {
+    const key = generateKey();
+    const res = await freezeArchive({ files: [tree], output: path.join(work, 'sel.frz'), name: 'sel', encryption: { key }, frameSize: 64 * 1024 });
+    const members = ['src-tree/many', 'src-tree/text.txt', 'src-tree/ünïcødé/日本語ファイル.txt'];
+    const want = res.members.filter((m) => members.some((w) => m.path === w || m.path.startsWith(w + '/'))).map((m) => m.path).sort();
+    for (const input of [res.output, createReadStream(res.output)]) {
+      const to = await fsp.mkdtemp(path.join(work, 'sel-'));
+      const out = await thawArchive({ input, to, keys: [key], members });
+      assert.deepEqual(out.map((r) => r.path).sort(), want);
+      assert.deepEqual(await fsp.readFile(path.join(to, 'src-tree/text.txt')), await fsp.readFile(path.join(tree, 'text.txt')));
+      assert.deepEqual((await fsp.readdir(path.join(to, 'src-tree'))).sort(), ['many', 'text.txt', 'ünïcødé']);
+    }
+  });
+});
