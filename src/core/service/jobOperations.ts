@@ -78,9 +78,9 @@ async function discoverJobs(ctx: ServiceContext, signal: AbortSignal): Promise<v
 
 /** Records a job's state from AWS (DescribeJob or a notification) and acts on its completion. */
 export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via: 'notification' | 'DescribeJob', signal: AbortSignal): Promise<void> {
-  const known = await ctx.catalogue.getJob(job.jobId);
+  const known = (await ctx.catalogue.getJob(job.jobId)) ?? (await adoptJob(ctx, job));
   if (!known) {
-    ctx.log.info('Notification for job %s of vault %s, which the catalogue does not know: ignored', job.jobId, vaultNameFromArn(job.vaultArn));
+    ctx.log.info('Job %s of vault %s concerns nothing in the catalogue: ignored', job.jobId, vaultNameFromArn(job.vaultArn));
     return;
   }
   let rec = known;
@@ -92,6 +92,25 @@ export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via:
     ctx.log.info('Job %s (%s) is now %s (seen by %s)', job.jobId, job.action, job.statusCode, via);
   }
   if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec, signal);
+}
+
+/**
+ * A job started elsewhere (another machine, another tool) for a catalogued archive or vault: recorded
+ * so its completion is handled like ours (the daemon then downloads it; an inventory is merged).
+ */
+async function adoptJob(ctx: ServiceContext, job: GlacierJob): Promise<JobRecord | undefined> {
+  if (job.action !== 'ArchiveRetrieval' && job.action !== 'InventoryRetrieval') return undefined;
+  const vault = await ctx.catalogue.findVault(vaultNameFromArn(job.vaultArn), ctx.region);
+  if (!vault) return undefined;
+  const archive = job.archiveId ? await ctx.catalogue.findArchiveByGlacierId(job.archiveId) : undefined;
+  if (job.action === 'ArchiveRetrieval' && !archive) return undefined;
+  const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
+    jobId: job.jobId, vaultId: vault.id, archiveId: archive?.id ?? null, action: job.action, tier: job.tier ?? null,
+    byteRange: job.retrievalByteRange ?? null, status: 'InProgress', created: job.creationDate, snsTopic: job.snsTopic ?? null,
+  }));
+  ctx.log.info('Job %s (%s) was started outside this catalogue; following it', job.jobId, job.action);
+  ctx.emit('jobs', 'archives');
+  return rec;
 }
 
 function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
@@ -131,26 +150,27 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
 }
 
 /**
- * Follows jobs until `signal` aborts: SQS notifications when a queue is configured, else DescribeJob
- * polling. Catches up first with jobs that completed while nobody listened.
+ * Follows jobs until `signal` aborts: SQS notifications when a queue is configured, plus DescribeJob
+ * polling every `jobPollIntervalMs`. Catches up first with jobs that completed while nobody listened.
  */
 export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
   const stop = AbortSignal.any([signal, ctx.lifetime.signal]);
   const run = (async () => {
     await refreshJobs(ctx, stop).catch((e) => { if (!stop.aborted) ctx.log.warn('Refreshing jobs failed: %s', errText(e)); });
     const queueUrl = ctx.opts.glacier.queueUrl;
+    const interval = ctx.opts.jobPollIntervalMs ?? DEFAULT_JOB_POLL_INTERVAL_MS;
+    let listening: Promise<void> = Promise.resolve();
     if (queueUrl) {
-      ctx.log.info('Listening for job notifications on %s', queueUrl);
-      const listener = startNotificationListener({
+      ctx.log.info('Listening for job notifications on %s (and checking jobs every %d s)', queueUrl, Math.round(interval / 1000));
+      listening = startNotificationListener({
         clients: ctx.clients, queueUrl, logger: ctx.log, signal: stop, waitTimeSeconds: ctx.opts.glacier.pollTimeSeconds,
         // A stop interrupts the download at a checkpoint; the message comes again and the download resumes.
         onJob: (job) => handleJobUpdate(ctx, job, 'notification', stop),
-      });
-      await listener.done;
-      return;
+      }).done;
+    } else {
+      ctx.log.info('No notification queue configured: checking jobs every %d s', Math.round(interval / 1000));
     }
-    const interval = ctx.opts.jobPollIntervalMs ?? DEFAULT_JOB_POLL_INTERVAL_MS;
-    ctx.log.info('No notification queue configured: checking jobs every %d s', Math.round(interval / 1000));
+    // Also with a queue: jobs started without a topic, or a lost message, are caught by the slow poll.
     while (!stop.aborted) {
       try {
         await sleep(interval, undefined, { signal: stop });
@@ -159,6 +179,7 @@ export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promi
       }
       await refreshJobs(ctx, stop).catch((e) => { if (!stop.aborted) ctx.log.warn('Refreshing jobs failed: %s', errText(e)); });
     }
+    await listening;
   })();
   ctx.watchers.add(run);
   try {

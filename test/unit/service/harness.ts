@@ -37,13 +37,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(o: { endpoint?: Partial<EmbeddedEndpointOptions>; service?: Partial<ServiceOptions> } = {}): Promise<Harness> {
+export async function startHarness(o: { endpoint?: Partial<EmbeddedEndpointOptions>; service?: Partial<ServiceOptions>; glacier?: Partial<ServiceOptions['glacier']> } = {}): Promise<Harness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'freezer-service-'));
   const ep = await startEmbeddedEndpoint({ dir: path.join(dir, 'endpoint'), ...o.endpoint });
   const log = capturingLogger();
   const keyStore = memoryKeyStore();
   const options: ServiceOptions = {
-    glacier: { ...ep.glacierConfigPatch, pollTimeSeconds: 1, threads: 2 },
+    glacier: { ...ep.glacierConfigPatch, pollTimeSeconds: 1, threads: 2, ...o.glacier },
     databasePath: path.join(dir, 'freezer.db'),
     uploadFolder: path.join(dir, 'upload'),
     keyStore,
