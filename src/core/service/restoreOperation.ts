@@ -114,7 +114,8 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
   const file = a.localPath as string;
   const members = await catalogueMembers(ctx, a);
   const expected = new Map([...members].map(([m, r]) => [m, r.sha256]));
-  for (const m of req.members ?? []) {
+  // Archives known only from an inventory have no catalogued members: nothing to check against.
+  for (const m of members.size ? req.members ?? [] : []) {
     if (!members.has(m) && ![...members.keys()].some((k) => k.startsWith(`${m.replace(/\/+$/, '')}/`))) {
       throw new FreezerError('MemberNotFound', `"${m}" is not in archive ${a.id}.`);
     }
