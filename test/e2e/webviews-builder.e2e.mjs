@@ -1,0 +1,177 @@
+// The archive builder in a real VS Code (code-server) and Chromium: each filter, the empty-filter message,
+// selection after filtering, state across hide/show and reload, building an archive, screenshots in two themes.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { openWorkbench } from './support.mjs';
+import { answerFileDialog, baseSettings, createVault, fill, openFreezer, reloadWindow, runCommand, setTheme, waitReady, webview } from './webviews/helpers.mjs';
+
+const FILES = {
+  'docs/report.txt': 'quarterly report',
+  'docs/notes.md': '# notes',
+  'docs/report.txt.bak': 'old report',
+  'src/main.c': 'int main(void) { return 0; }',
+  'src/main.o': '\x7fELF object',
+  'cache/blob.bin': 'cached bytes',
+  'logs/app.log': 'started',
+  'logs/old.log': 'stopped',
+};
+
+let wb;
+let frame;
+before(async () => {
+  wb = await openWorkbench({
+    settings: baseSettings('Default Dark Modern', { 'freezer.exclusionPaths': ['/cache/'] }),
+    prepareWorkspace: (dir) => {
+      for (const [rel, text] of Object.entries(FILES)) {
+        fs.mkdirSync(path.dirname(path.join(dir, 'data', rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'data', rel), text);
+      }
+    },
+  });
+  const { page } = wb;
+  await openFreezer(page);
+  await createVault(page, 'e2e-vault');
+  await page.locator('.pane-body .monaco-list-row', { hasText: 'e2e-vault' }).first().waitFor();
+});
+after(async () => { await wb?.close(); });
+
+const summary = () => frame.locator('#summary');
+const row = (name) => frame.locator(`.vrow:not([hidden])[title$="/${name}"]`);
+const expectSummary = async (text) => assert.match(await summary().textContent(), new RegExp(`^${text}`));
+async function waitSummary(text) {
+  try {
+    await frame.locator('#summary', { hasText: new RegExp(`^${text}`) }).waitFor({ timeout: 15000 });
+  } catch (e) {
+    await wb.shot(`webviews-builder-failed-${text.replace(/\W+/g, '-')}`);
+    throw new Error(`summary is "${await frame.locator('#summary').textContent({ timeout: 1000 }).catch(() => '?')}", expected ${text}: ${e.message}`);
+  }
+}
+
+async function openBuilderWithData() {
+  const { page } = wb;
+  await runCommand(page, 'Freezer: New Archive…');
+  frame = webview(page);
+  await waitReady(frame);
+  await frame.locator('#addFolders').click();
+  await answerFileDialog(page, path.join(wb.workspace, 'data'), 'Add Folders');
+  await waitSummary('\\d+ of 8 files selected');
+}
+
+test('a folder is listed with the backup and exclusion-path filters on by default', async () => {
+  await openBuilderWithData();
+  await expectSummary('5 of 8 files selected');
+  assert.match(await row('main.o').textContent(), /backup\/generated/);
+  assert.match(await row('report.txt.bak').textContent(), /backup\/generated/);
+  assert.match(await row('blob.bin').textContent(), /exclusion path/);
+  assert.equal(await row('main.o').getAttribute('aria-selected'), 'false');
+  assert.equal(await row('notes.md').getAttribute('aria-selected'), 'true');
+  // Caveat about copies excluded as already frozen is in the panel.
+  assert.match(await frame.locator('.caveat').textContent(), /missing when a folder is restored from this archive alone/);
+});
+
+test('each filter toggles the selection of the files it matches and keeps them listed', async () => {
+  await frame.locator('#fBackup').click();
+  await waitSummary('7 of 8 files selected');
+  await frame.locator('#fBackup').click();
+  await waitSummary('5 of 8 files selected');
+  await frame.locator('#fExclusion').click();
+  await waitSummary('6 of 8 files selected');
+  await frame.locator('#fExclusion').click();
+  await waitSummary('5 of 8 files selected');
+  assert.equal(await frame.locator('.vrow:not([hidden])').count(), 8);
+});
+
+test('applying an empty regex filter says that no filter was entered and changes nothing', async () => {
+  await fill(frame, 'regex', '   ');
+  await frame.locator('#applyRegex').click();
+  await frame.locator('#message', { hasText: 'No filter was entered' }).waitFor();
+  await expectSummary('5 of 8 files selected');
+  assert.equal(await row('notes.md').getAttribute('aria-selected'), 'true');
+});
+
+test('after a regex filter, clicking and double-clicking still select and unselect files', async () => {
+  await fill(frame, 'regex', '\\.log$');
+  await frame.locator('#applyRegex').click();
+  await waitSummary('3 of 8 files selected');
+  assert.match(await frame.locator('#message').textContent(), /unselected 2 of 8/);
+  assert.match(await row('app.log').textContent(), /filter/);
+  // Double-click selects a filtered file again; the list keeps every file.
+  await row('app.log').locator('.c-path').dblclick();
+  await waitSummary('4 of 8 files selected');
+  assert.equal(await row('app.log').getAttribute('aria-selected'), 'true');
+  // Clicking the check box unselects by hand: remembered as a manual exclusion.
+  await row('notes.md').locator('.c-check').click();
+  await waitSummary('3 of 8 files selected');
+  assert.match(await row('notes.md').textContent(), /manual/);
+  // Keyboard: Space toggles the active row.
+  await frame.locator('#list').press('Space');
+  await waitSummary('4 of 8 files selected');
+  await frame.locator('#list').press('Space');
+  await waitSummary('3 of 8 files selected');
+  assert.equal(await frame.locator('.vrow:not([hidden])').count(), 8);
+});
+
+test('the manual-exclusions filter governs files unselected by hand', async () => {
+  await frame.locator('#fManual').click();
+  await waitSummary('4 of 8 files selected');
+  assert.equal(await row('notes.md').getAttribute('aria-selected'), 'true');
+  await frame.locator('#fManual').click();
+  await row('notes.md').locator('.c-path').dblclick();
+  await waitSummary('3 of 8 files selected');
+});
+
+test('fields show the final description and its length against 1024', async () => {
+  await fill(frame, 'name', 'e2e first');
+  await frame.locator('#description', { hasText: 'name=e2e first' }).waitFor();
+  assert.match(await frame.locator('#description').textContent(), /^freezer\/1;name=e2e first;c=gzip;e=none/);
+  assert.match(await frame.locator('#descriptionLength').textContent(), /^\d+ \/ 1024 characters$/);
+});
+
+test('remove unselected drops them; the state survives hiding and showing the panel', async () => {
+  await frame.locator('#removeUnselected').click();
+  await waitSummary('3 of 3 files selected');
+  await wb.shot('webviews-builder-dark');
+  // Hide the panel behind another editor, then show it again: the webview is recreated from its saved state.
+  const { page } = wb;
+  await runCommand(page, 'Freezer: Open Settings');
+  await waitReady(webview(page));
+  await page.locator('.tab', { hasText: 'New Archive' }).click();
+  frame = webview(page);
+  await waitReady(frame);
+  await waitSummary('3 of 3 files selected');
+  assert.equal(await frame.locator('#name input').inputValue(), 'e2e first');
+  assert.equal(await frame.locator('#regex input').inputValue(), '\\.log$');
+});
+
+test('Freeze closes the panel; the archive shows in the Vaults view and is built with the selected files', async () => {
+  const { page } = wb;
+  await frame.locator('#apply').click();
+  await page.locator('.tab', { hasText: 'New Archive' }).waitFor({ state: 'detached' });
+  await page.locator('.notification-toast', { hasText: /"e2e first" is in vault e2e-vault \(3 files/ }).waitFor({ timeout: 60000 });
+  const vault = page.locator('.pane-body .monaco-list-row', { hasText: 'e2e-vault' }).first();
+  await vault.locator('.monaco-tl-twistie').click();
+  await page.locator('.pane-body .monaco-list-row', { hasText: 'e2e first' }).first().waitFor();
+});
+
+test('the already-frozen filter finds frozen copies and shows the archive holding them; reload restores the panel', async () => {
+  const { page } = wb;
+  await openBuilderWithData();
+  await frame.locator('#fAlreadyFrozen').click();
+  // report.txt, main.c and app.log were frozen above.
+  await waitSummary('2 of 8 files selected');
+  for (const f of ['report.txt', 'main.c', 'app.log']) {
+    const r = row(f);
+    assert.match(await r.textContent(), /already frozen/);
+    assert.match(await r.locator('.c-frozen').textContent(), new RegExp(`e2e first: .*${f.replace('.', '\\.')}`));
+  }
+  await setTheme(wb, 'Default Light Modern');
+  await wb.shot('webviews-builder-light');
+  // A window reload brings the panel back through its serializer with the same selection.
+  await reloadWindow(page);
+  frame = webview(page);
+  await waitReady(frame);
+  await waitSummary('2 of 8 files selected');
+  assert.equal(await frame.locator('#fAlreadyFrozen').getAttribute('checked') !== null || await frame.locator('#fAlreadyFrozen').evaluate((el) => el.checked), true);
+});
