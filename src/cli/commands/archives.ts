@@ -19,7 +19,7 @@ export function archiveRows(items: ArchiveInfo[]): string[] {
 export const archivesCommand: Command = {
   name: 'archives',
   usage: 'VAULT',
-  summary: 'List the archives of a vault with their state (frozen, melting, melted, liquid, local…).',
+  summary: 'List the archives of a vault and their state (frozen, melting, melted, liquid…).',
   async run(ctx, args) {
     const [, vault, ...rest] = args.positionals;
     if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT');
@@ -31,7 +31,7 @@ export const archivesCommand: Command = {
 export const freezeCommand: Command = {
   name: 'freeze',
   usage: 'PATH… --vault V [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME]',
-  summary: 'Pack files and folders into one archive (tar, compressed, encrypted) and upload it.',
+  summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it.',
   options: {
     vault: { type: 'string', arg: 'V' },
     compression: { type: 'string', arg: 'gzip|bzip2|none' },
@@ -84,7 +84,7 @@ export const freezeCommand: Command = {
 export const archiveCommand: Command = {
   name: 'archive',
   usage: 'disconnect|remove ARCHIVE [--yes]',
-  summary: 'Delete an archive\'s local file only (disconnect), or the archive at Glacier too (remove, needs --yes).',
+  summary: 'Delete an archive\'s local file (disconnect), or the archive itself (remove --yes).',
   options: { yes: { type: 'boolean' }, vault: { type: 'string', arg: 'V' } },
   async run(ctx, args) {
     const [, action, ref, ...rest] = args.positionals;

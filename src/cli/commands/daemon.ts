@@ -1,4 +1,3 @@
-import type { JobInfo } from '../../core/service/types';
 import type { Command } from '../command';
 import { EXIT } from '../exitCodes';
 
@@ -6,7 +5,7 @@ export const daemonCommand: Command = {
   name: 'daemon',
   aliases: ['--no-gui'],
   usage: '[--once]',
-  summary: 'Listen for completed jobs (SQS long polling) and download, restore or merge them; runs until stopped.',
+  summary: 'Wait for completed jobs (SQS long polling); download, restore or merge them.',
   options: { once: { type: 'boolean' } },
   details: [
     'Completed retrievals are downloaded (ranged, parallel, tree-hash verified), decrypted with the',
@@ -23,46 +22,22 @@ export const daemonCommand: Command = {
     log.info('Freezer daemon started (pid %d): catalogue %s, %s', process.pid, ctx.settings.database,
       cfg.queueUrl ? `queue ${cfg.queueUrl}, poll time ${ctx.settings.pollTime} s` : 'no --queue: asking Glacier about pending jobs periodically');
 
-    const executed = new Map<string, string | undefined>();
-    const remember = (jobs: JobInfo[], announce: boolean) => {
-      for (const j of jobs) {
-        const before = executed.get(j.id);
-        if (announce && j.executedAt && !before) {
-          const what = j.action === 'InventoryRetrieval' ? `inventory of ${j.vault} merged`
-            : j.restoreTarget ? `archive ${j.archiveName ?? j.archiveId} restored into ${j.restoreTarget}`
-              : `archive ${j.archiveName ?? j.archiveId} downloaded`;
-          log.info('Job %s done: %s', j.id, what);
-        }
-        executed.set(j.id, j.executedAt);
-      }
-    };
-    remember(await svc.listJobs(), false);
-    let refreshing = Promise.resolve();
-    const unsubscribe = svc.onDidChange((kind) => {
-      if (kind !== 'jobs') return;
-      refreshing = refreshing.then(async () => remember(await svc.listJobs(), true)).catch((e: unknown) => log.debug('Listing jobs failed: %s', (e as Error).message));
-    });
+    // What happens to each job is logged by the service (downloaded, restored, merged, not applied).
+    // First the jobs that completed while no daemon ran, and downloads a stopped daemon left half done.
     try {
-      // Jobs that completed while no daemon ran, and downloads a stopped daemon left half done.
+      await svc.refreshJobs();
+    } catch (e) {
+      if (ctx.signal.aborted) return EXIT.ok;
+      if (args.values.once) throw e;
+      log.warn('Checking pending jobs failed (%s); listening anyway.', (e as Error).message);
+    }
+    if (!args.values.once && !ctx.signal.aborted) {
       try {
-        remember(await svc.refreshJobs(), true);
+        await svc.watchJobs(ctx.signal);
       } catch (e) {
-        if (ctx.signal.aborted) return EXIT.ok;
-        if (args.values.once) throw e;
-        log.warn('Checking pending jobs failed (%s); listening anyway.', (e as Error).message);
+        // A stop request may surface as a cancellation: that is the normal way out.
+        if (!ctx.signal.aborted) throw e;
       }
-      if (!args.values.once && !ctx.signal.aborted) {
-        try {
-          await svc.watchJobs(ctx.signal);
-        } catch (e) {
-          // A stop request may surface as a cancellation: that is the normal way out.
-          if (!ctx.signal.aborted) throw e;
-        }
-      }
-      await refreshing;
-      remember(await svc.listJobs(), true);
-    } finally {
-      unsubscribe();
     }
     log.info(ctx.signal.aborted ? 'Stopped on signal; unfinished downloads resume on the next start.' : 'Done.');
     return EXIT.ok;

@@ -8,7 +8,7 @@ import { UsageError } from '../exitCodes';
 export const endpointCommand: Command = {
   name: 'endpoint',
   usage: '--dir DIR [--port P] [--job-delays Expedited=0,Standard=2s,Bulk=5s]',
-  summary: 'Run the local Glacier + SQS + SNS endpoint in the foreground (no AWS account needed).',
+  summary: 'Run the local Glacier + SQS + SNS endpoint in the foreground (no AWS needed).',
   usesService: false,
   options: {
     dir: { type: 'string', arg: 'DIR' },

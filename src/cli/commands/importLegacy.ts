@@ -5,7 +5,7 @@ import { UsageError } from '../exitCodes';
 export const importLegacyCommand: Command = {
   name: 'import-legacy',
   usage: 'FREEZER.DB',
-  summary: "Import the original tool's freezer.db: vaults, archives, files, jobs, and keys (into the --keys file).",
+  summary: "Import the original tool's freezer.db (vaults, archives, files, jobs, keys).",
   details: ['The old database is only read. Its AWS secret key, if any, is not imported: pass it with --secret-key, the environment or a profile.'],
   async run(ctx, args) {
     const [, file, ...rest] = args.positionals;

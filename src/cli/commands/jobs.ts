@@ -26,7 +26,7 @@ export function jobRows(jobs: JobInfo[]): string[] {
 export const retrieveCommand: Command = {
   name: 'retrieve',
   usage: 'ARCHIVE [--tier Expedited|Standard|Bulk] [--to DIR]',
-  summary: 'Start a retrieval job (prints its cost); the daemon downloads it when it completes.',
+  summary: 'Start a retrieval job (prints its cost); the daemon downloads it when done.',
   options: {
     tier: { type: 'string', arg: 'TIER' },
     to: { type: 'string', arg: 'DIR' },
@@ -58,7 +58,7 @@ export const retrieveCommand: Command = {
 export const jobsCommand: Command = {
   name: 'jobs',
   usage: '[VAULT] [--refresh]',
-  summary: 'List retrieval and inventory jobs; --refresh asks Glacier and handles the completed ones.',
+  summary: 'List jobs (--refresh: ask Glacier and handle the completed ones).',
   options: { refresh: { type: 'boolean' } },
   async run(ctx, args) {
     const [, vault, ...rest] = args.positionals;

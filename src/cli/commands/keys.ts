@@ -10,7 +10,7 @@ import { table } from '../output';
 export const keysCommand: Command = {
   name: 'keys',
   usage: 'list | create [--algorithm A] [--label L] [--default] | export ID [--legacy] [--out FILE] | import FILE [--label L] | default ID|none',
-  summary: 'Manage encryption keys (bytes live in the --keys file, never in the catalogue).',
+  summary: 'Manage encryption keys (their bytes live in the --keys file, not the catalogue).',
   options: {
     algorithm: { type: 'string', arg: 'ALG' },
     label: { type: 'string', arg: 'TEXT' },

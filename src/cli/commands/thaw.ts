@@ -12,7 +12,7 @@ import { formatBytes } from '../output';
 export const thawCommand: Command = {
   name: 'thaw',
   usage: 'FILE --key KEYFILE [--description TEXT] --to DIR [--overwrite]',
-  summary: 'Restore an archive file with nothing but a key export: no catalogue, no AWS (the calamity path).',
+  summary: 'Thaw an archive file with only a key export: no catalogue, no AWS (calamity path).',
   usesService: false,
   options: {
     key: { type: 'string', arg: 'KEYFILE', multiple: true },

@@ -39,7 +39,7 @@ export const vaultCommand: Command = {
 export const inventoryCommand: Command = {
   name: 'inventory',
   usage: 'VAULT',
-  summary: 'Request a vault inventory; the daemon (or `freezer jobs --refresh`) merges it into the catalogue.',
+  summary: 'Request a vault inventory; the daemon merges it into the catalogue.',
   async run(ctx, args) {
     const [, vault, ...rest] = args.positionals;
     if (!vault || rest.length) throw new UsageError('Usage: freezer inventory VAULT');

@@ -196,7 +196,8 @@ describe('freezer binary', () => {
       const writers = await Promise.all(extra.map((dir) => cli(['freeze', dir, '--vault', 'photos', '--json'])));
       for (const w of writers) assert.equal(w.code, 0, w.stderr);
 
-      await daemon.waitFor(/done: archive .* restored into/, 30_000);
+      await daemon.waitFor(/Job \S+: restored 3 file\(s\) into/, 30_000);
+      assert.ok(fs.existsSync(out), daemon.output().stderr);
       const restored = tree(out);
       for (const [rel, h] of Object.entries(tree(src))) {
         const hit = Object.entries(restored).find(([p]) => p.endsWith(rel));
@@ -217,6 +218,58 @@ describe('freezer binary', () => {
       assert.equal(r.code, 0, `daemon exit ${r.code}: ${r.stderr.slice(-2000)}`);
       assert.match(r.stderr, /Stopped on signal/);
     }
+  });
+
+  it('restores a frozen file by its path, and exits 6 when the archive must be retrieved first', async () => {
+    const a = json(await cli(['archives', 'photos', '--json'])).find((x: any) => x.fileCount === 3);
+    assert.equal(a.state, 'liquid', 'the daemon left the downloaded archive in the upload folder');
+    const d = tempDir();
+    const one = json(await cli(['restore', path.join(src, 'notes.txt'), '--to', d, '--json']));
+    assert.equal(one.status, 'restored');
+    assert.equal(one.files.length, 1);
+    assert.equal(fs.readFileSync(one.files[0], 'utf8'), fs.readFileSync(path.join(src, 'notes.txt'), 'utf8'));
+    // An archive with no completed retrieval: restoring it starts one (exit 6) and the daemon finishes.
+    const x = json(await cli(['archives', 'photos', '--json'])).find((y: any) => y.name.startsWith('x1'));
+    json(await cli(['archive', 'disconnect', String(x.id), '--json']));
+    const pending = await cli(['restore', String(x.id), '--to', path.join(d, 'later'), '--json']);
+    assert.equal(pending.code, 6, pending.stdout + pending.stderr);
+    assert.equal(JSON.parse(pending.stdout).status, 'retrieving');
+    // The original spelling of the daemon: handles the completed job, then --once exits.
+    await new Promise((r) => setTimeout(r, 2000));
+    const once = await cli(['--no-gui', '--once']);
+    assert.equal(once.code, 0, once.stderr);
+    const later = tree(path.join(d, 'later'));
+    assert.equal(Object.keys(later).length, 1, `restored by the daemon\n${once.stderr}`);
+    assert.match(Object.keys(later)[0], /x1\.txt$/);
+  });
+
+  it('imports an original freezer.db and its legacy key, without copying the AWS secret key', async () => {
+    const d = tempDir();
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run(`CREATE TABLE vault(id INTEGER PRIMARY KEY, name, arn, created, size, objects, lastinventory, lastupload, my_objects);
+      CREATE TABLE archive(id INTEGER PRIMARY KEY, name, vault_id, size, lastupload, description, created, local_file, key_id, validate);
+      CREATE TABLE file(id INTEGER PRIMARY KEY, name, path, sha256, size, date, is_dirty, in_archives, lastupload, is_excluded);
+      CREATE TABLE archive_file(archive_id, file_id, path);
+      CREATE TABLE job(id INTEGER PRIMARY KEY, vault_id, jobid, description, action, archiveid, vault_arn, creation_date, completed, status_code, status_message, archive_size, inventory_size, snstopic, completion_date, sha256, archive_hash, range, executed);
+      CREATE TABLE settings(id INTEGER PRIMARY KEY, name, value, mutated);
+      CREATE TABLE key(id INTEGER PRIMARY KEY, algorithm, keysize, blocksize, keystring);`);
+    db.run("INSERT INTO vault VALUES (1, 'old', 'arn:aws:glacier:us-east-1:123456789012:vaults/old', '2018-01-01 10:00:00', 1000, 1, NULL, NULL, 1)");
+    db.run("INSERT INTO archive VALUES (1, 'OLDARCHIVEID', 1, 1000, '2018-01-02 10:00:00', 'docs.tar.gz:AES-256-3', '2018-01-02 09:00:00', '/home/ann/docs.tar.gz', 3, 0)");
+    db.run("INSERT INTO key VALUES (3, 'AES', 256, 16, ?)", [randomBytes(32).toString('hex')]);
+    db.run("INSERT INTO settings (name, value) VALUES ('secretkey', ?), ('awsregion', 'us-east-1')", [SECRET]);
+    fs.writeFileSync(path.join(d, 'freezer.db'), db.export());
+    db.close();
+    const r = await cli(['import-legacy', path.join(d, 'freezer.db'), '--database', path.join(d, 'new.db'), '--keys', path.join(d, 'keys.json'), '--json'], { cwd: d });
+    const res = json(r);
+    assert.equal(res.vaults, 1);
+    assert.equal(res.archives, 1);
+    assert.equal(res.keys, 1);
+    assert.equal(res.legacySecretKeyFound, true);
+    const keys = json(await cli(['keys', 'list', '--json', '--database', path.join(d, 'new.db'), '--keys', path.join(d, 'keys.json')], { cwd: d }));
+    assert.equal(keys.length, 1);
+    assert.equal(keys[0].algorithm, 'AES-256');
+    assert.equal(fs.statSync(path.join(d, 'keys.json')).mode & 0o077, 0);
   });
 
   it('never shows --secret-key: not in output, errors, settings or verbose logs', async () => {

@@ -124,9 +124,11 @@ export async function prepareCli(): Promise<string> {
 }
 
 /** A temp folder removed at process exit. */
+const temps: string[] = [];
 export function tempDir(prefix = 'freezer-cli-'): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(d, { recursive: true, force: true }));
+  if (!temps.length) process.on('exit', () => { for (const t of temps) fs.rmSync(t, { recursive: true, force: true }); });
+  temps.push(d);
   return d;
 }
 

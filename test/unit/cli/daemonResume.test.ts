@@ -81,7 +81,7 @@ describe('freezer daemon: stop and restart mid-download', () => {
       const m = await daemon.waitFor(/Resuming download of job \S+: (\d+) of (\d+) ranges already verified/);
       assert.equal(Number(m[1]), doneAtStop);
       assert.equal(Number(m[2]), 3);
-      await daemon.waitFor(/done: archive .* downloaded/, 30_000);
+      await daemon.waitFor(/Downloaded archive \d+ to .* \(verified\)/, 30_000);
     } finally {
       daemon.process.kill('SIGTERM');
       assert.equal((await daemon.exited).code, 0);
