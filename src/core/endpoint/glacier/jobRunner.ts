@@ -7,6 +7,8 @@ import { buildInventory } from './inventory';
 import type { JobRecord } from './model';
 import { isTreeHashAligned } from './ranges';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Moves jobs from InProgress to Succeeded after their tier's delay, and publishes the AWS job-completion
  * message to their SNS topics. A job past its time is also completed on demand when read, so a reader
@@ -28,10 +30,13 @@ export class JobRunner {
   }
 
   schedule(job: JobRecord): void {
+    // setTimeout cannot wait longer than ~24.8 days: long delays are waited for in steps.
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, job.completeAt - Date.now()));
     const t = setTimeout(() => {
       this.timers.delete(job.desc.JobId);
+      if (Date.now() < job.completeAt) return this.schedule(job);
       void this.complete(job).catch(() => undefined);
-    }, Math.max(0, job.completeAt - Date.now()));
+    }, wait);
     t.unref();
     this.timers.set(job.desc.JobId, t);
   }

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseEndpointArgs, parseJobDelays } from '../../../src/core/endpoint';
+
+test('parses endpoint command-line options', () => {
+  const o = parseEndpointArgs(['--dir', '/d', '--port=9000', '--job-delay', 'Standard=2s,Bulk=5000', '--fault-rate', '0.25', '--fault-kinds', 'drop,slow', '--fault-seed', '9']);
+  assert.equal(o.dir, '/d');
+  assert.equal(o.port, 9000);
+  assert.deepEqual(o.jobDelays, { Standard: 2000, Bulk: 5000 });
+  assert.deepEqual(o.faults, { rate: 0.25, kinds: ['drop', 'slow'], seed: 9, slowMs: undefined });
+});
+
+test('refuses missing --dir, unknown options, bad delays and fault kinds', () => {
+  assert.throws(() => parseEndpointArgs(['--port', '1']), /--dir is required/);
+  assert.throws(() => parseEndpointArgs(['--dir', 'd', '--colour', 'x']), /unknown option --colour/);
+  assert.throws(() => parseEndpointArgs(['--dir', 'd', '--port', 'x']), /non-negative integer/);
+  assert.throws(() => parseEndpointArgs(['--dir', 'd', '--fault-rate', '1', '--fault-kinds', 'boom']), /unknown fault kind/);
+  assert.throws(() => parseJobDelays('Fast=1'), /invalid job delay/);
+});
