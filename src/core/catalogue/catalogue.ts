@@ -26,6 +26,18 @@ export interface CatalogueOptions {
   logger?: Logger;
 }
 
+/**
+ * Big pages for new catalogues: sql.js reads every page through its in-memory file system, so fewer,
+ * larger pages make index lookups of a big catalogue cheaper (measured in bench/catalogue.bench.ts).
+ */
+const PAGE_SIZE = 65536;
+const newDatabase = (SQL: SqlJsStatic) => {
+  const db = new SQL.Database();
+  db.run(`PRAGMA page_size = ${PAGE_SIZE}`);
+  return db;
+};
+/** Page cache ceiling; only used as pages are read, so small catalogues stay small. */
+const PAGE_CACHE_KIB = 64 * 1024;
 /** "Has the file changed since we loaded it?": our saves rename a new file in, so the inode changes too. */
 const signature = (st: Stats | undefined): string => (st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : 'missing');
 const isCorruption = (e: unknown): boolean => e instanceof Error && !(e instanceof FreezerError) && /malformed|not a database|disk image/i.test(e.message);
@@ -188,7 +200,10 @@ export class Catalogue {
     const sig = signature(st);
     if (sig === this.loadedSig && this.sql) return;
     const bytes = st && st.size > 0 ? await fs.readFile(this.file) : undefined;
-    const db = bytes ? await openCatalogueBytes(this.SQL, this.file, bytes) : new this.SQL.Database();
+    const db = bytes ? await openCatalogueBytes(this.SQL, this.file, bytes) : newDatabase(this.SQL);
+    // The file already lives in memory (sql.js keeps it in a memory file system); a bigger page cache
+    // spares copying pages out of it again on every index lookup of a big catalogue.
+    db.run(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
     const migrated = migrate(db);
     this.sql?.close();
     this.sql = new SqlConnection(db);

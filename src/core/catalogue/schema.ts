@@ -35,7 +35,7 @@ const MIGRATIONS: readonly string[] = [
     id INTEGER PRIMARY KEY, archive_id INTEGER NOT NULL, file_id INTEGER NOT NULL, dir_id INTEGER NOT NULL,
     name TEXT NOT NULL, tar_offset INTEGER);
   CREATE INDEX members_path ON members (dir_id, name);
-  CREATE INDEX members_file ON members (file_id);
+  CREATE INDEX members_file ON members (file_id, archive_id);
   CREATE INDEX members_archive ON members (archive_id);
   CREATE TABLE jobs (
     id INTEGER PRIMARY KEY, glacier_job_id TEXT NOT NULL UNIQUE, vault_id INTEGER NOT NULL, archive_id INTEGER,

@@ -116,6 +116,9 @@ test('already frozen: batch test on name + size + SHA-256, only uploaded and not
   await c.write((tx) => tx.updateArchive(a1.id, { deletedRemote: true }));
   assert.deepEqual((await c.alreadyFrozen(sel)).slice(0, 1), [false]);
   assert.deepEqual(await c.alreadyFrozen([]), []);
+  // repeated entries each get their answer; a malformed hash is simply not frozen
+  const b = { name: 'b.txt', size: 5, sha256: sha(5) };
+  assert.deepEqual(await c.alreadyFrozen([b, { ...b, sha256: 'nothex' }, b, { ...b, size: 6 }]), [true, false, true, false]);
   c.close();
 });
 
