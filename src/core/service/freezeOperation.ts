@@ -147,7 +147,7 @@ export async function upload(
 /**
  * Resumes what a previous run left: uploads with a local file go on (sending only missing parts);
  * archives caught while being packed cannot be resumed and are removed. Archives another live
- * process is working on are left alone.
+ * process is working on are left alone. `signal` stops before the next archive.
  */
 export async function resumeUploads(ctx: ServiceContext, signal?: AbortSignal): Promise<ArchiveInfo[]> {
   const pending = (await ctx.catalogue.listArchives()).filter((a) => (a.building || a.uploading) && !ctx.activities.has(a.id));
@@ -165,7 +165,9 @@ export async function resumeUploads(ctx: ServiceContext, signal?: AbortSignal): 
         return undefined;
       }
       ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, a.vaultName);
-      return upload(ctx, now, { signal, cancelRemoves: false });
+      // `signal` is "stop resuming", not "cancel the freeze": it must not abort the multipart upload at
+      // AWS. The upload in progress stops at its next part once the service is disposed, session kept.
+      return upload(ctx, now, { cancelRemoves: false });
     }, { wait: false });
     if (result) out.push(result);
   }

@@ -98,4 +98,28 @@ describe('service uploads: cancel and resume', () => {
       await hh.close();
     }
   });
+
+  it('dispose during an upload keeps it resumable (not aborted at AWS); the next service resumes it', async () => {
+    const hh = await startHarness({ glacier: { threads: 1, chunkSize: MIB } });
+    try {
+      await hh.service.createVault('v');
+      const src = path.join(hh.dir, 'src', 'closing');
+      await makeTree(src, { 'c.bin': random(6 * MIB) });
+      let disposing: Promise<void> | undefined;
+      const p = hh.service.freeze({
+        vault: 'v', sources: [src], compression: 'none', keyId: null,
+        onProgress: (pr) => { if (pr.phase === 'uploading' && pr.bytesDone >= 2 * MIB) disposing ??= hh.service.dispose(); },
+      });
+      await assert.rejects(p);
+      await disposing;
+      assert.equal(await openUploads(hh), 1, 'the multipart upload stays open for resume');
+      const next = await hh.open();
+      const [resumed] = await next.resumeUploads();
+      assert.equal(resumed?.state, 'liquid');
+      assert.equal(await openUploads(hh), 0);
+      assert.ok(hh.log.lines.some((l) => /Resuming upload of .*: [2-6] of 7 parts already at AWS/.test(l)), hh.log.lines.filter((l) => /esum/.test(l)).join('\n'));
+    } finally {
+      await hh.close();
+    }
+  });
 });
