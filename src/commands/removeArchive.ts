@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
+import type { ArchiveInfo } from '../core/service/types';
 import type { FreezerCommand } from './deps';
 import { resolveArchive } from './pickers';
+
+/** What removing does to this archive, in the words of the confirmation prompt. */
+function whatRemoveDoes(a: ArchiveInfo): string {
+  const inGlacier = a.glacierId !== undefined && a.state !== 'local';
+  if (inGlacier && a.localFile) return 'This deletes it from Glacier; the local copy stays (remove again to delete it too).';
+  if (inGlacier) return `This deletes it from Glacier and its ${a.fileCount} file(s) from the catalogue.`;
+  return `This deletes the local archive file and its ${a.fileCount} file(s) from the catalogue.`;
+}
 
 /** The sentence the user must type: deleting from Glacier cannot be undone. */
 export const CONFIRMATION = 'I am sure';
@@ -14,7 +23,7 @@ export const removeArchive: FreezerCommand = {
     if (typed === undefined) {
       typed = await vscode.window.showInputBox({
         title: `Remove archive "${archive.name}"`,
-        prompt: `This deletes it from Glacier and forgets its ${archive.fileCount} file(s) in the catalogue. It cannot be undone. Type "${CONFIRMATION}" to confirm.`,
+        prompt: `${whatRemoveDoes(archive)} It cannot be undone. Type "${CONFIRMATION}" to confirm.`,
         placeHolder: CONFIRMATION,
         ignoreFocusOut: true,
         validateInput: (v) => (v === CONFIRMATION ? undefined : `Type exactly: ${CONFIRMATION}`),

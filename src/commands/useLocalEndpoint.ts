@@ -7,6 +7,8 @@ export const useLocalEndpoint: FreezerCommand = {
   id: 'freezer.useLocalEndpoint',
   async run(deps, quiet?: unknown): Promise<boolean> {
     if (readSettings().endpoint !== 'local') await updateSetting('endpoint', 'local');
+    // In a remote extension host the new value arrives a moment after update() resolves.
+    for (let waited = 0; readSettings().endpoint !== 'local' && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     // Waits for the service on the new endpoint (built once, whichever of us and the settings event comes first).
     await deps.host.rebuild(false);
     await deps.host.ready();

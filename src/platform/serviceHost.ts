@@ -81,6 +81,8 @@ export class ServiceHost implements vscode.Disposable {
   /** The service, once built; rejects with `NotConfigured` when Freezer is not set up yet. */
   async ready(): Promise<FreezerService> {
     await this.queue.catch(() => undefined);
+    // Settings that changed a moment ago may not have reached the configuration listener yet.
+    if (!this.current && isConfigured(readSettings())) await this.rebuild(false);
     if (!this.current) {
       throw new FreezerError('NotConfigured', 'Freezer is not set up yet: run "Freezer: Use the Local Endpoint" or configure AWS in Freezer settings.');
     }

@@ -197,7 +197,12 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     const removed = await run('freezer.removeArchive', node, 'I am sure');
     if (removed !== true) await svc.removeArchive(archive.id).catch((e) => assert.fail(`removeArchive failed: ${e}`));
     assert.strictEqual(removed, true);
+    // It was liquid (downloaded by the restore): gone from Glacier, its local copy stays until removed too.
+    const local = await waitFor('the archive local only', async () => { const x = await archiveNode(archive.id); return (!x || x.archive.state === 'local') && { x }; });
+    if (local.x) assert.strictEqual(await run('freezer.removeArchive', local.x, 'I am sure'), true);
     await waitFor('the archive gone from the view', async () => !(await archiveNode(archive.id)));
+    const after = await svc.getArchive(archive.id);
+    assert.ok(!after?.localFile || !fs.existsSync(after.localFile), 'the local archive file is still on disk');
     assert.strictEqual(await run('freezer.removeVault', vault, true), true);
     await waitFor('the vault gone', async () => !(await api.views.vaults.getChildren()).some((n) => n.kind === 'vault' && (n as VaultNode).name === vault));
   });

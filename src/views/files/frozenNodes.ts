@@ -19,12 +19,17 @@ export class FrozenFolderNode {
 
   toTreeItem(): vscode.TreeItem {
     const e = this.entry;
-    const item = new vscode.TreeItem(e.name || e.path, vscode.TreeItemCollapsibleState.Collapsed);
+    // The top folder may stand for a chain of single folders ("/home/me/photos"): name it by its last
+    // segment and show where it is in the description.
+    const nested = e.name.includes('/') || !e.name;
+    const label = nested ? e.path.split('/').filter(Boolean).pop() ?? e.path : e.name;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `folder/${e.path}`;
     item.contextValue = Kind.FrozenFolder;
     item.iconPath = vscode.ThemeIcon.Folder;
     item.resourceUri = vscode.Uri.file(e.path);
-    item.description = `${e.fileCount} file${e.fileCount === 1 ? '' : 's'}`;
+    const count = `${e.fileCount} file${e.fileCount === 1 ? '' : 's'}`;
+    item.description = nested ? `${e.path.slice(0, e.path.length - label.length).replace(/\/$/, '') || '/'} · ${count}` : count;
     item.tooltip = `${e.path}\n${e.fileCount} frozen file${e.fileCount === 1 ? '' : 's'} at or below`;
     return item;
   }
