@@ -26,16 +26,6 @@ export interface CatalogueOptions {
   logger?: Logger;
 }
 
-/**
- * Big pages for new catalogues: sql.js reads every page through its in-memory file system, so fewer,
- * larger pages make index lookups of a big catalogue cheaper (measured in bench/catalogue.bench.ts).
- */
-const PAGE_SIZE = 65536;
-const newDatabase = (SQL: SqlJsStatic) => {
-  const db = new SQL.Database();
-  db.run(`PRAGMA page_size = ${PAGE_SIZE}`);
-  return db;
-};
 /** Page cache ceiling; only used as pages are read, so small catalogues stay small. */
 const PAGE_CACHE_KIB = 64 * 1024;
 /** "Has the file changed since we loaded it?": our saves rename a new file in, so the inode changes too. */
@@ -54,6 +44,7 @@ export class Catalogue {
   private writing = false;
   private queue: Promise<unknown> = Promise.resolve();
   private reloading: Promise<void> | undefined;
+  private sweptTemp = false;
 
   private constructor(
     readonly file: string,
@@ -148,6 +139,7 @@ export class Catalogue {
     const release = await acquireLock(this.lockFile, { timeoutMs: this.opts.lockTimeoutMs });
     this.writing = true;
     try {
+      if (!this.sweptTemp) await this.removeLeftoverTemp();
       // A reload started before we held the lock may predate another process's save: check again after it.
       while (this.reloading) await this.reloading.catch(() => undefined);
       await this.reloadIfChanged();
@@ -177,6 +169,14 @@ export class Catalogue {
     }
   }
 
+  /** Saves only happen under the lock, so a temp file seen while holding it was left by a crash. */
+  private async removeLeftoverTemp(): Promise<void> {
+    this.sweptTemp = true;
+    const prefix = `${path.basename(this.file)}.tmp-`;
+    const names = await fs.readdir(path.dirname(this.file)).catch(() => [] as string[]);
+    for (const n of names.filter((x) => x.startsWith(prefix))) await fs.rm(path.join(path.dirname(this.file), n), { force: true });
+  }
+
   private async save(sql: SqlConnection): Promise<void> {
     try {
       await writeFileAtomic(this.file, sql.db.export());
@@ -200,7 +200,7 @@ export class Catalogue {
     const sig = signature(st);
     if (sig === this.loadedSig && this.sql) return;
     const bytes = st && st.size > 0 ? await fs.readFile(this.file) : undefined;
-    const db = bytes ? await openCatalogueBytes(this.SQL, this.file, bytes) : newDatabase(this.SQL);
+    const db = bytes ? await openCatalogueBytes(this.SQL, this.file, bytes) : new this.SQL.Database();
     // The file already lives in memory (sql.js keeps it in a memory file system); a bigger page cache
     // spares copying pages out of it again on every index lookup of a big catalogue.
     db.run(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);

@@ -86,6 +86,7 @@ export class CatalogueTx extends CatalogueReader {
   addArchive(a: ArchiveInput): ArchiveRecord {
     this.check();
     if (!this.getVault(a.vaultId)) throw new FreezerError('CatalogueUnknownVault', `No vault with id ${a.vaultId} in the catalogue.`);
+    this.checkGlacierIdFree(a.glacierId, undefined);
     const { cols, values } = assignments(ARCHIVE_COLUMNS, { created: now(), ...a });
     const id = num(this.sql.value(`INSERT INTO archives (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING id`, values));
     return this.getArchive(id) as ArchiveRecord;
@@ -93,6 +94,7 @@ export class CatalogueTx extends CatalogueReader {
 
   updateArchive(id: number, patch: ArchivePatch): ArchiveRecord {
     this.check();
+    this.checkGlacierIdFree(patch.glacierId, id);
     const { cols, values } = assignments(ARCHIVE_COLUMNS, patch);
     if (cols.length) this.sql.run(`UPDATE archives SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...values, id]);
     const a = this.getArchive(id);
@@ -306,6 +308,14 @@ export class CatalogueTx extends CatalogueReader {
   }
 
   // ---- internals
+  private checkGlacierIdFree(glacierId: string | null | undefined, self: number | undefined): void {
+    if (!glacierId) return;
+    const other = this.findArchiveByGlacierId(glacierId);
+    if (other && other.id !== self) {
+      throw new FreezerError('CatalogueDuplicateArchive', `Glacier archive ${glacierId.slice(0, 16)}… is already catalogued as archive ${other.id} in vault ${other.vaultName}.`);
+    }
+  }
+
   private check(): void {
     if (!this.active) throw new FreezerError('CatalogueTxClosed', 'A catalogue change was attempted outside its write(): do every change inside the write callback.');
   }

@@ -37,6 +37,17 @@ test('a new catalogue is created at the current schema version, saved atomically
   assert.deepEqual(fs.readdirSync(path.dirname(file)), ['new.db']);
 });
 
+test('a temp file left by a crash during a save is removed at the next write, the catalogue intact', async () => {
+  const file = await makeCatalogue('crashed.db');
+  const leftover = `${file}.tmp-99999-abcd1234`;
+  fs.writeFileSync(leftover, 'half a save');
+  const c = await Catalogue.open(file);
+  assert.equal((await c.listArchives())[0].fileCount, 300);
+  await c.write((tx) => tx.setSetting('after', 'crash'));
+  assert.equal(fs.existsSync(leftover), false);
+  c.close();
+});
+
 test('an empty file is a new catalogue', async () => {
   const file = path.join(dir, 'empty.db');
   fs.writeFileSync(file, '');

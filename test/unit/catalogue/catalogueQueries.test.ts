@@ -61,7 +61,9 @@ test('archives: add, update, find by Glacier id, list per vault with file counts
   assert.deepEqual(await c.getFrameIndex(a3.id), frames);
   assert.equal(await c.getFrameIndex(a1.id), undefined);
   await assert.rejects(c.write((tx) => tx.addArchive({ vaultId: 999 })), (e) => FreezerError.is(e, 'CatalogueUnknownVault'));
-  await assert.rejects(c.write((tx) => tx.addArchive({ vaultId: v2.id, glacierId: 'G1' })), /UNIQUE/);
+  await assert.rejects(c.write((tx) => tx.addArchive({ vaultId: v2.id, glacierId: 'G1' })), (e) => FreezerError.is(e, 'CatalogueDuplicateArchive'));
+  await assert.rejects(c.write((tx) => tx.updateArchive(a3.id, { glacierId: 'G2' })), (e) => FreezerError.is(e, 'CatalogueDuplicateArchive'));
+  assert.equal((await c.write((tx) => tx.updateArchive(a2.id, { glacierId: 'G2', size: 201 }))).size, 201);
   c.close();
 });
 
