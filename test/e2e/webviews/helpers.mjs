@@ -21,6 +21,20 @@ export function readUserSettings(wb) {
   return JSON.parse(fs.readFileSync(settingsFile(wb), 'utf8'));
 }
 
+/** Waits until VS Code has written user settings that satisfy `ok` (it rewrites the file as it saves). */
+export async function waitUserSettings(wb, ok, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = readUserSettings(wb);
+      if (ok(last)) return last;
+    } catch { /* mid-write */ }
+    if (Date.now() > deadline) throw new Error(`user settings did not reach the expected values: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Changes user settings the way a user editing settings.json would (VS Code picks the change up). */
 export async function setUserSettings(wb, patch) {
   fs.writeFileSync(settingsFile(wb), JSON.stringify({ ...readUserSettings(wb), ...patch }, null, 2));
@@ -51,7 +65,13 @@ export async function answerFileDialog(page, p, okLabel) {
   await page.waitForTimeout(300);
   await input.fill(p);
   await page.waitForTimeout(800);
-  // The dialog's accept button carries the caller's label (openLabel/saveLabel); Enter would open a folder.
+  if (!okLabel) {
+    // A save dialog: Enter on a file name accepts it.
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    return;
+  }
+  // The dialog's accept button carries the caller's label (openLabel); Enter would open a folder.
   const ok = page.locator('.quick-input-widget').getByRole('button', { name: okLabel });
   if (process.env.E2E_DEBUG) console.log('ok buttons', await ok.count());
   await ok.first().click();

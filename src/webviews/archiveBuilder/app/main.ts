@@ -128,7 +128,9 @@ const list = new VirtualList(ui.list, ui.spacer, {
     cells[1].textContent = p.startsWith(commonPrefix) ? p.slice(commonPrefix.length) : p;
     cells[2].textContent = formatBytes(size);
     cells[3].textContent = reasonText(bits);
-    cells[4].textContent = frozenArchive ? `${frozenArchive}: ${frozenPath ?? ''}` : '';
+    const fp = frozenPath ?? '';
+    cells[4].textContent = frozenArchive ? `${frozenArchive}: ${fp.startsWith(commonPrefix) ? fp.slice(commonPrefix.length) : fp}` : '';
+    cells[4].title = frozenArchive ? `${frozenArchive}: ${fp}` : '';
   },
   onScroll: () => saveSoon(),
 });

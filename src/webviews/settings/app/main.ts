@@ -170,9 +170,8 @@ function exclusionProblems(): string[] {
 function refreshForm(): void {
   const v = readForm();
   ui.endpointUrl.disabled = v.endpoint !== 'url';
-  const aws = v.endpoint !== 'local';
-  for (const f of [ui.profile]) f.disabled = !aws || v.credentialSource !== 'profile';
-  for (const f of [ui.accessKeyId, ui.secretAccessKey]) f.disabled = !aws || v.credentialSource !== 'keys';
+  ui.profile.disabled = v.credentialSource !== 'profile';
+  for (const f of [ui.accessKeyId, ui.secretAccessKey]) f.disabled = v.credentialSource !== 'keys';
   const problems = awsProblems();
   ui.awsErrors.replaceChildren(...problems.map((p) => Object.assign(document.createElement('div'), { textContent: p })));
   ui.saveAws.disabled = problems.length > 0;
@@ -238,7 +237,7 @@ function showKeys(keys: KeyView[], problem?: string): void {
     tr.append(
       def,
       cell(k.label || '(no label)'),
-      cell(`${k.algorithm}${k.algorithm === 'AES-256' ? ' · authenticated' : ' · legacy CBC'}${k.legacy ? ' · imported' : ''}`),
+      cell(k.algorithm === 'AES-256' ? `${k.algorithm} · authenticated${k.legacy ? ' (from the original tool)' : ''}` : `${k.algorithm} · legacy CBC, read-only`),
       cell(k.fingerprint, 'mono'),
       cell(k.createdAt ? k.createdAt.slice(0, 19).replace('T', ' ') : ''),
     );
