@@ -51,10 +51,13 @@ export class ServiceContext {
   emit(...kinds: ChangeKind[]): void {
     for (const kind of kinds) {
       for (const l of [...this.listeners]) {
+        const failed = (e: unknown) => this.log.warn('A change listener failed: %s', (e as Error)?.message ?? String(e));
         try {
-          l(kind);
+          // Listeners are often async: a rejection must not become an unhandled one.
+          const r = l(kind) as unknown;
+          if (r instanceof Promise) r.catch(failed);
         } catch (e) {
-          this.log.warn('A change listener failed: %s', (e as Error).message);
+          failed(e);
         }
       }
     }
