@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freezeArchive, type FreezeResult } from '../archive/freeze';
-import type { FrameIndex } from '../archive/frameIndex';
 import type { SourceFile } from '../archive/walk';
 import type { ArchiveRecord } from '../catalogue';
 import type { KeyMaterial } from '../crypto/keys';
@@ -218,4 +217,3 @@ function describeFailure(e: unknown, what: string, hint = ''): unknown {
   return new FreezerError('FreezeFailed', `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
 }
 
-export type { FrameIndex };
