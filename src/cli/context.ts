@@ -5,6 +5,7 @@ import { createFreezerService } from '../core/service/freezerService';
 import type { FreezerService } from '../core/service/service';
 import type { CliLogger } from './cliLogger';
 import type { CliSettings, ResolvedSettings } from './config';
+import { lockedKeyStore } from './lockedKeyStore';
 import type { Output } from './output';
 import { registerSecret } from './secrets';
 
@@ -20,6 +21,11 @@ export interface CliContext {
   service(): Promise<FreezerService>;
   /** The Glacier config the service uses (for commands that need the queue or endpoint). */
   glacierConfig(): Promise<GlacierConfig>;
+  /**
+   * Stops the service's work the way closing VS Code does: uploads stay resumable (`freeze --resume`),
+   * downloads keep their checkpoint. False when no service was opened.
+   */
+  suspend(): boolean;
   close(): Promise<void>;
 }
 
@@ -80,7 +86,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       glacier,
       databasePath: s.database,
       uploadFolder: s.uploadFolder,
-      keyStore: fileKeyStore(s.keys),
+      keyStore: lockedKeyStore(fileKeyStore(s.keys), s.keys),
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
     });
@@ -94,6 +100,11 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
     signal,
     service: () => (service ??= open()),
     glacierConfig,
+    suspend() {
+      if (!service) return false;
+      void service.then((svc) => svc.dispose()).catch(() => undefined);
+      return true;
+    },
     async close() {
       const svc = service ? await service.catch(() => undefined) : undefined;
       await svc?.dispose();

@@ -64,18 +64,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
   const stopper = new AbortController();
   let signals = 0;
+  let interrupted = false;
+  let ctx: CliContext | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
       process.stderr.write(`freezer: ${sig} again, exiting now\n`);
       process.exit(EXIT.interrupted);
     }
+    interrupted = true;
+    // The daemon and the endpoint stop cleanly; other service work is suspended, not cancelled, so an
+    // upload in progress stays resumable (freeze --resume) and a download keeps its checkpoint.
+    if (name !== 'daemon' && name !== 'endpoint' && ctx?.suspend()) {
+      process.stderr.write(`freezer: ${sig} received, stopping; an unfinished upload resumes with: freezer freeze --resume\n`);
+      return;
+    }
     process.stderr.write(`freezer: ${sig} received, stopping (again to force)…\n`);
     stopper.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let ctx: CliContext | undefined;
   try {
     const resolved = await resolveSettings(args, env, cwd, cmd.usesService === false ? undefined : readCatalogueSettings);
     const log = createCliLogger({ verbose: resolved.settings.verbose, trace: resolved.settings.trace ?? str(args.values.trace), info: name === 'daemon' || name === 'endpoint' || resolved.settings.verbose });
@@ -83,11 +91,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     log.debug('freezer %s %s (pid %d)', version, name, process.pid);
     ctx = createContext(resolved, out, log, stopper.signal, { autoDownload: name === 'daemon' });
     const code = (await cmd.run(ctx, args)) ?? EXIT.ok;
-    if (stopper.signal.aborted && name !== 'daemon' && name !== 'endpoint') return EXIT.interrupted;
+    if (interrupted && name !== 'daemon' && name !== 'endpoint') return EXIT.interrupted;
     return code;
   } catch (e) {
-    if (stopper.signal.aborted && CancellationError.is(e)) {
-      out.note('freezer: interrupted', true);
+    // Stopping may surface as whatever the interrupted step met (a cancellation, a closed catalogue).
+    if (interrupted) {
+      out.note(`freezer: interrupted${CancellationError.is(e) ? '' : ` (${scrub((e as Error).message)})`}`, true);
       return EXIT.interrupted;
     }
     if (env.FREEZER_DEBUG_STACK) process.stderr.write(scrub(String((e as Error).stack)) + '\n');

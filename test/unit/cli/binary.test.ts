@@ -272,6 +272,15 @@ describe('freezer binary', () => {
     assert.equal(fs.statSync(path.join(d, 'keys.json')).mode & 0o077, 0);
   });
 
+  it('keeps every key when several processes create keys at once (the key file is locked while written)', async () => {
+    const created = await Promise.all([1, 2, 3, 4].map((i) => cli(['keys', 'create', '--label', `parallel-${i}`, '--json'])));
+    const ids = created.map((r) => json(r).id as string);
+    const file = JSON.parse(fs.readFileSync(path.join(home, 'freezer-keys.json'), 'utf8')) as Array<{ id: string }>;
+    for (const id of ids) assert.ok(file.some((k) => k.id === id), `key ${id} is in the key file`);
+    const listed = json(await cli(['keys', 'list', '--json']));
+    for (const id of ids) assert.ok(listed.some((k: any) => k.id === id));
+  });
+
   it('never shows --secret-key: not in output, errors, settings or verbose logs', async () => {
     const r = await cli(['vaults', '--verbose', '--access-key', 'AKIDEXAMPLE', '--secret-key', SECRET, '--json']);
     assert.equal(r.code, 0, r.stderr);

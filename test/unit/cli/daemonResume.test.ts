@@ -91,4 +91,29 @@ describe('freezer daemon: stop and restart mid-download', () => {
     assert.equal(sha(after.localFile), originalSha, 'the resumed download is the archive, byte for byte');
     assert.equal(findFile(upload, /\.partial/), undefined, 'no partial files left');
   });
+
+  it('SIGTERM during an upload exits 130 and keeps it resumable: freeze --resume finishes it', async () => {
+    const src = path.join(tempDir(), 'upload');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'random.bin'), randomBytes(12 * 1024 * 1024));
+    ep.endpoint.setFaults({ rate: 1, kinds: ['slow'], slowMs: 300 });
+    const freeze = spawnCli(['freeze', src, '--vault', 'big', '--key', 'none', '--chunk-size', '1MiB'], { cwd: home });
+    try {
+      await freeze.waitFor(/uploading [1-9]\d?%/, 60_000);
+    } finally {
+      freeze.process.kill('SIGTERM');
+    }
+    const r = await freeze.exited;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /freeze --resume/);
+    ep.endpoint.setFaults(undefined);
+    const listed = await runCli(['archives', 'big', '--json'], { cwd: home });
+    const a = JSON.parse(listed.stdout).find((x: any) => x.name.startsWith('upload'));
+    assert.equal(a?.state, 'uploading', listed.stdout);
+    const resumed = await runCli(['freeze', '--resume', '--json'], { cwd: home });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const done = JSON.parse(resumed.stdout).find((x: any) => x.id === a.id);
+    assert.equal(done?.state, 'liquid');
+    assert.ok(done.glacierId);
+  });
 });
