@@ -75,6 +75,8 @@ export interface FreezeResult {
 
 interface ByteSink {
   write(b: Buffer): Promise<void>;
+  /** Several pieces in one system call. */
+  writev(bs: Buffer[]): Promise<void>;
 }
 
 /** Walk output or paths → a list with totals (for "file N of M" and the byte-based ETA). */
@@ -119,11 +121,16 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
   let written = 0;
   const fileSink: ByteSink = {
     async write(b) {
-      if (!b.length) return;
-      tree.update(b);
-      whole.update(b);
-      written += b.length;
-      await out.write(b);
+      if (b.length) await this.writev([b]);
+    },
+    async writev(bs) {
+      for (const b of bs) {
+        tree.update(b);
+        whole.update(b);
+        written += b.length;
+      }
+      // writev takes at most IOV_MAX (1024) buffers per call.
+      for (let i = 0; i < bs.length; i += 1024) await out.writev(bs.slice(i, i + 1024));
     },
   };
   try {
@@ -134,12 +141,12 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
     if (encFormat === 'fzr1') {
       const e = new Fzr1Encryptor(enc!.key, enc!.chunkSize ?? FZR1_DEFAULT_CHUNK_SIZE);
       indexEnc = { format: 'fzr1', chunkSize: e.header.chunkSize, headerSize: FZR1_HEADER_SIZE };
-      payloadSink = { write: async (b) => { for (const s of e.update(b)) await fileSink.write(s); } };
-      finishPayload = async () => { for (const s of e.finish()) await fileSink.write(s); };
+      payloadSink = { write: (b) => fileSink.writev(e.update(b)), writev: async (bs) => { for (const b of bs) await fileSink.writev(e.update(b)); } };
+      finishPayload = () => fileSink.writev(e.finish());
     } else if (encFormat === 'legacy-cbc') {
       tmp = await fsp.open(plainTemp, 'w');
       const t = tmp;
-      payloadSink = { write: async (b) => { await t.write(b); } };
+      payloadSink = { write: async (b) => { await t.write(b); }, writev: async (bs) => { await t.writev(bs); } };
       finishPayload = async () => undefined;
     } else {
       payloadSink = fileSink;

@@ -85,11 +85,16 @@ export class Fzr1Codec {
   }
 
   encryptChunk(index: number, plain: Buffer, final: boolean): Buffer {
+    return Buffer.concat(this.sealChunk(index, plain, final));
+  }
+
+  /** Ciphertext and tag as two buffers (no copy; write them with writev). */
+  sealChunk(index: number, plain: Buffer, final: boolean): [Buffer, Buffer] {
     const c = createCipheriv('aes-256-gcm', this.subkey, this.nonce(index, final));
     c.setAAD(this.header.bytes);
     const body = c.update(plain);
     c.final();
-    return Buffer.concat([body, c.getAuthTag()]);
+    return [body, c.getAuthTag()];
   }
 
   /** Returns null when authentication fails (caller decides between Tampered and Truncated). */
@@ -166,6 +171,7 @@ export class Fzr1Encryptor {
     return this.codec.header;
   }
 
+  /** Sealed output for `data` (pieces to write in order); only the first chunk of a call is copied. */
   update(data: Buffer): Buffer[] {
     const out: Buffer[] = [];
     if (!this.started) {
@@ -173,20 +179,24 @@ export class Fzr1Encryptor {
       out.push(this.codec.header.bytes);
     }
     const cs = this.codec.chunkSize;
-    this.pending.push(data);
-    this.pendingLen += data.length;
     // Up to one full chunk is held back: it may turn out to be the final one.
-    if (this.pendingLen > cs) {
-      let all = Buffer.concat(this.pending, this.pendingLen);
-      let off = 0;
-      while (all.length - off > cs) {
-        out.push(this.codec.encryptChunk(this.index++, all.subarray(off, off + cs), false));
-        off += cs;
-      }
-      all = all.subarray(off);
-      this.pending = [all];
-      this.pendingLen = all.length;
+    if (this.pendingLen + data.length <= cs) {
+      this.pending.push(data);
+      this.pendingLen += data.length;
+      return out;
     }
+    let off = 0;
+    if (this.pendingLen > 0) {
+      off = cs - this.pendingLen;
+      out.push(...this.codec.sealChunk(this.index++, Buffer.concat([...this.pending, data.subarray(0, off)], cs), false));
+    }
+    while (data.length - off > cs) {
+      out.push(...this.codec.sealChunk(this.index++, data.subarray(off, off + cs), false));
+      off += cs;
+    }
+    const rest = data.subarray(off);
+    this.pending = [rest];
+    this.pendingLen = rest.length;
     return out;
   }
 
