@@ -108,9 +108,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
 }
 
+/** What to do about errors whose own message does not say. */
+const HINTS: Record<string, string> = {
+  CredentialsProviderError: 'No AWS credentials found: give --access-key and --secret-key, a --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; or try Freezer without AWS with --endpoint local.',
+};
+
 function fail(out: Output, e: unknown): number {
   const code = exitCodeFor(e);
-  const message = e instanceof Error ? e.message : String(e);
+  const hint = HINTS[errorCode(e)];
+  const message = (e instanceof Error ? e.message : String(e)) + (hint ? `. ${hint}` : '');
   if (out.json) out.line(JSON.stringify({ error: { code: errorCode(e), message: scrub(message), exitCode: code } }));
   else process.stderr.write(scrub(`freezer: ${message}${code === EXIT.usage && !/--help|freezer help/.test(message) ? ' (see freezer --help)' : ''}`) + '\n');
   return code;

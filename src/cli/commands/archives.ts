@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Compression } from '../../core/archive/description';
+import { FreezerError } from '../../core/errors';
 import type { ArchiveInfo } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
@@ -23,14 +24,18 @@ export const archivesCommand: Command = {
   async run(ctx, args) {
     const [, vault, ...rest] = args.positionals;
     if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT');
-    const items = await allArchives(await ctx.service(), vault);
+    const svc = await ctx.service();
+    const items = await allArchives(svc, vault);
+    if (!items.length && !(await svc.listVaults()).some((v) => v.name === vault)) {
+      throw new FreezerError('VaultNotFound', `There is no vault "${vault}". List them with: freezer vaults`);
+    }
     ctx.out.result(items, () => (items.length ? archiveRows(items) : `No archives in ${vault}.`));
   },
 };
 
 export const freezeCommand: Command = {
   name: 'freeze',
-  usage: 'PATH… --vault V [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME]',
+  usage: 'PATH… --vault V [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
   summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it.',
   options: {
     vault: { type: 'string', arg: 'V' },
@@ -39,10 +44,16 @@ export const freezeCommand: Command = {
     description: { type: 'string', arg: 'TEXT' },
     name: { type: 'string', arg: 'NAME' },
     resume: { type: 'boolean' },
+    exclude: { type: 'string', arg: 'REGEX', multiple: true },
+    'skip-frozen': { type: 'boolean' },
+    'no-filters': { type: 'boolean' },
   },
   details: [
     '--key ID encrypts with that key (default: the default key; `--key none` for no encryption).',
     '--resume first finishes uploads an earlier run left unfinished (and alone does only that).',
+    'Filters: backup and generated files (~, .o, .pyc, .bak, .P/.Po, #…#) and the exclusion paths stored in the',
+    'catalogue are left out; --exclude REGEX (full path, repeatable) adds one; --skip-frozen leaves out files',
+    'already in an archive (name, size and SHA-256 match); --no-filters packs everything given.',
   ],
   async run(ctx, args) {
     const paths = args.positionals.slice(1);
@@ -61,10 +72,15 @@ export const freezeCommand: Command = {
     if (compression && !COMPRESSIONS.includes(compression)) throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')}.`);
     const keys = args.values.key as string[] | undefined;
     const key = keys?.[keys.length - 1];
+    const excludes = (args.values.exclude as string[] | undefined) ?? [];
+    const filters = args.values['no-filters']
+      ? { filterBackup: false, filterExclusionPaths: false, filterManual: false, filterAlreadyFrozen: false }
+      : { ...(excludes.length ? { exclusionPaths: excludes } : {}), ...(args.values['skip-frozen'] ? { filterAlreadyFrozen: true } : {}) };
     const progress = ctx.out.progress('freeze');
     try {
       const a = await svc.freeze({
         vault,
+        filters,
         sources: paths.map((p) => path.resolve(p)),
         ...(str(args.values.name) ? { name: str(args.values.name) } : {}),
         ...(str(args.values.description) ? { description: str(args.values.description) } : {}),
