@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +27,8 @@ export interface CatalogueOptions {
   logger?: Logger;
 }
 
+/** Which catalogue's write() callback is running, to refuse a nested write() that would wait forever. */
+const insideWrite = new AsyncLocalStorage<Catalogue>();
 /** Page cache ceiling; only used as pages are read, so small catalogues stay small. */
 const PAGE_CACHE_KIB = 64 * 1024;
 /** "Has the file changed since we loaded it?": our saves rename a new file in, so the inode changes too. */
@@ -77,6 +80,9 @@ export class Catalogue {
    * releases. Calls in one process run one after the other.
    */
   write<T>(fn: (tx: CatalogueTx) => T | Promise<T>): Promise<T> {
+    if (insideWrite.getStore() === this) {
+      return Promise.reject(new FreezerError('CatalogueNestedWrite', 'catalogue.write() was called inside another write() of the same catalogue: use the tx given to the outer callback.'));
+    }
     const run = this.queue.then(() => this.writeNow(fn));
     this.queue = run.catch(() => undefined);
     return run;
@@ -149,7 +155,7 @@ export class Catalogue {
       sql.db.run('BEGIN');
       let result: T;
       try {
-        result = await fn(tx);
+        result = await insideWrite.run(this, () => fn(tx));
         sql.db.run('COMMIT');
       } catch (e) {
         try {

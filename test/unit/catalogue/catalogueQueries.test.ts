@@ -254,6 +254,18 @@ test('a failing write changes nothing; a tx kept after its write is refused', as
   again.close();
 });
 
+test('a write() inside a write() is refused instead of waiting forever', async () => {
+  const c = await fresh();
+  await assert.rejects(c.write(async (tx) => {
+    tx.upsertVault({ name: 'outer' });
+    await c.markPartDone(1, 0, 'aa');
+  }), (e) => FreezerError.is(e, 'CatalogueNestedWrite'));
+  assert.deepEqual(await c.listVaults(), [], 'the outer write was rolled back');
+  await c.write((tx) => tx.upsertVault({ name: 'next' })); // the queue still runs
+  assert.equal((await c.listVaults()).length, 1);
+  c.close();
+});
+
 test('bad member input is refused before anything is stored', async () => {
   const c = await fresh();
   const { a1 } = await sample(c);
