@@ -1,3 +1,4 @@
+/* global document, window -- some steps run inside the webview. */
 // The archive builder in a real VS Code (code-server) and Chromium: each filter, the empty-filter message,
 // selection after filtering, state across hide/show and reload, building an archive, screenshots in two themes.
 import assert from 'node:assert/strict';
@@ -20,6 +21,8 @@ const FILES = {
 
 let wb;
 let frame;
+/** Console messages of the page and its webviews that report a blocked resource or script (CSP). */
+const cspViolations = [];
 before(async () => {
   wb = await openWorkbench({
     settings: baseSettings('Default Dark Modern', { 'freezer.exclusionPaths': ['/cache/'] }),
@@ -31,6 +34,7 @@ before(async () => {
     },
   });
   const { page } = wb;
+  page.on('console', (m) => { if (/Content Security Policy|Refused to (load|apply|execute)/i.test(m.text())) cspViolations.push(m.text()); });
   await openFreezer(page);
   await createVault(page, 'e2e-vault');
   await page.locator('.pane-body .monaco-list-row', { hasText: 'e2e-vault' }).first().waitFor();
@@ -174,4 +178,20 @@ test('the already-frozen filter finds frozen copies and shows the archive holdin
   await waitReady(frame);
   await waitSummary('2 of 8 files selected');
   assert.equal(await frame.locator('#fAlreadyFrozen').getAttribute('checked') !== null || await frame.locator('#fAlreadyFrozen').evaluate((el) => el.checked), true);
+});
+
+test('the panels ran under their strict CSP without a single violation (and a violation would be seen)', async () => {
+  assert.deepEqual(cspViolations, []);
+  // Control: an image from elsewhere and an inline script are refused, and the refusal reaches this log.
+  await frame.locator('body').evaluate((body) => {
+    const img = document.createElement('img');
+    img.src = 'https://example.invalid/x.png';
+    body.appendChild(img);
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    body.appendChild(s);
+  });
+  await wb.page.waitForTimeout(1000);
+  assert.ok(cspViolations.some((m) => /img-src|image/i.test(m)), `image refusal seen: ${cspViolations.join(' | ')}`);
+  assert.equal(await frame.locator('body').evaluate(() => window.__inlineRan === true), false, 'inline script did not run');
 });

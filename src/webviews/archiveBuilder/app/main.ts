@@ -187,7 +187,8 @@ function updateSummary(): void {
     }
   }
   const c = (ui.compression.value || 'gzip') as Compression;
-  const estimate = Math.round(bytes * RATIO[c] + 1024 * (n + 2));
+  // tar: a 512-byte header per file plus padding to 512 (about 256 on average); headers compress very well.
+  const estimate = Math.round(bytes * RATIO[c] + n * (c === 'none' ? 768 : 64) + 1024);
   const seconds = bytes / PACK_BYTES_PER_S + estimate / UPLOAD_BYTES_PER_S + n * 0.002;
   ui.summary.textContent = rows.length
     ? `${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files selected · ${formatBytes(bytes)} · estimated archive ${formatBytes(estimate)} · about ${formatDuration(seconds)} to build and upload`
