@@ -211,6 +211,13 @@ describe('freezer binary', () => {
       const job = jobs.find((j: any) => j.archiveId === a.id);
       assert.ok(job?.executedAt, 'the daemon recorded the job as executed');
       assert.equal(job.restoreTarget, out);
+
+      // Inventory jobs are merged by the daemon too.
+      const inv = json(await cli(['inventory', 'photos', '--json']));
+      assert.equal(inv.action, 'InventoryRetrieval');
+      await daemon.waitFor(/Merged the inventory of vault photos/, 30_000);
+      const refreshed = json(await cli(['jobs', 'photos', '--json']));
+      assert.ok(refreshed.find((j: any) => j.id === inv.id)?.executedAt, 'inventory job recorded as applied');
     } finally {
       daemon.process.kill('SIGTERM');
       const r = await daemon.exited;
