@@ -286,6 +286,16 @@ describe('freezer binary', () => {
     for (const id of ids) assert.ok(file.some((k) => k.id === id), `key ${id} is in the key file`);
     const listed = json(await cli(['keys', 'list', '--json']));
     for (const id of ids) assert.ok(listed.some((k: any) => k.id === id));
+    // A key file others may read is refused before anything uses it.
+    const keyFile = path.join(home, 'freezer-keys.json');
+    fs.chmodSync(keyFile, 0o640);
+    try {
+      const refused = await cli(['keys', 'list']);
+      assert.equal(refused.code, 4);
+      assert.match(refused.stderr, /chmod 600/);
+    } finally {
+      fs.chmodSync(keyFile, 0o600);
+    }
   });
 
   it('never shows --secret-key: not in output, errors, settings or verbose logs', async () => {
