@@ -149,6 +149,41 @@ test('remove unselected drops them; the state survives hiding and showing the pa
   assert.equal(await frame.locator('#regex input').inputValue(), '\\.log$');
 });
 
+test('hostile messages posted into the webview channel are answered with errors and change nothing', async () => {
+  const dir = path.join(wb.workspace, 'data');
+  const apply = { vault: 'e2e-vault', name: 'stolen', compression: 'none', keyId: null, sources: ['/etc'], selected: ['/etc/passwd'], manuallyExcluded: [] };
+  const cases = [
+    { kind: 'request', id: 900001, method: 'apply', params: apply },
+    { kind: 'request', id: 900002, method: 'runShell', params: { cmd: 'rm -rf ~' } },
+    JSON.parse(`{"kind":"request","id":900003,"method":"apply","params":{"__proto__":{"x":1},${JSON.stringify(apply).slice(1)}}`),
+    { kind: 'request', id: 900004, method: 'scan', params: { sources: ['../../etc'], alreadyFrozen: false } },
+    { kind: 'request', id: 900005, method: 'apply', params: { ...apply, sources: [dir], selected: [`${dir}/docs/notes.md`], vault: 'no-such-vault' } },
+  ];
+  // Collect the extension's answers where the page receives them.
+  await frame.locator('body').evaluate(() => {
+    window.__replies = [];
+    window.addEventListener('message', (e) => { if (e.data && e.data.kind === 'response' && e.data.id >= 900000) window.__replies.push(e.data); });
+  });
+  // Post through the same channel the page's postMessage uses (the webview host frame's entry point),
+  // as a script injected into the page could.
+  const host = wb.page.frameLocator('iframe.webview.ready >> visible=true').locator('body');
+  for (const c of cases) await host.evaluate((_b, m) => window.__vscode_post_message__('onmessage', { message: m }), c);
+  await frame.locator('body').evaluate(async (_b, n) => {
+    for (let i = 0; i < 100 && window.__replies.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+  }, cases.length);
+  const replies = (await frame.locator('body').evaluate(() => window.__replies)).sort((a, b) => a.id - b.id);
+  assert.deepEqual(replies.map((r) => [r.id, r.ok, r.error?.code]), [
+    [900001, false, 'InvalidMessage'],
+    [900002, false, 'InvalidMessage'],
+    [900003, false, 'InvalidMessage'],
+    [900004, false, 'InvalidMessage'],
+    [900005, false, 'VaultNotFound'],
+  ]);
+  assert.match(replies[0].error.message, /did not list/);
+  // The panel is still open and unchanged.
+  await waitSummary('3 of 3 files selected');
+});
+
 test('Freeze closes the panel; the archive shows in the Vaults view and is built with the selected files', async () => {
   const { page } = wb;
   await frame.locator('#apply').click();
