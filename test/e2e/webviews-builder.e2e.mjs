@@ -27,6 +27,8 @@ before(async () => {
   wb = await openWorkbench({
     settings: baseSettings('Default Dark Modern', { 'freezer.exclusionPaths': ['/cache/'] }),
     prepareWorkspace: (dir) => {
+      fs.mkdirSync(path.join(dir, 'extra'));
+      fs.writeFileSync(path.join(dir, 'extra', 'new.txt'), 'added on its own');
       for (const [rel, text] of Object.entries(FILES)) {
         fs.mkdirSync(path.dirname(path.join(dir, 'data', rel)), { recursive: true });
         fs.writeFileSync(path.join(dir, 'data', rel), text);
@@ -212,7 +214,14 @@ test('the already-frozen filter finds frozen copies and shows the archive holdin
   frame = webview(page);
   await waitReady(frame);
   await waitSummary('2 of 8 files selected');
-  assert.equal(await frame.locator('#fAlreadyFrozen').getAttribute('checked') !== null || await frame.locator('#fAlreadyFrozen').evaluate((el) => el.checked), true);
+  assert.equal(await frame.locator('#fAlreadyFrozen').evaluate((el) => el.checked), true);
+});
+
+test('Add Files adds single files next to folders', async () => {
+  await frame.locator('#addFiles').click();
+  await answerFileDialog(wb.page, path.join(wb.workspace, 'extra', 'new.txt'), 'Add Files');
+  await waitSummary('3 of 9 files selected');
+  assert.equal(await row('new.txt').getAttribute('aria-selected'), 'true');
 });
 
 test('the panels ran under their strict CSP without a single violation (and a violation would be seen)', async () => {

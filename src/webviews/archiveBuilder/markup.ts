@@ -1,7 +1,7 @@
 /** The builder's static page body (constant markup; the webview fills it in). No inline styles: CSP. */
 export const builderBody = /* html */ `
 <main class="page builder">
-  <div id="problem" class="banner hidden" role="alert"></div>
+  <div id="problem" class="banner row hidden" role="alert"><span id="problemText" class="grow"></span><vscode-button id="openSettings" secondary>Open Freezer Settings</vscode-button></div>
   <div class="toolbar" role="toolbar" aria-label="Archive">
     <vscode-button id="addFiles" secondary>Add Files…</vscode-button>
     <vscode-button id="addFolders" secondary>Add Folders…</vscode-button>

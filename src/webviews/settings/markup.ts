@@ -23,6 +23,8 @@ export const settingsBody = /* html */ `
           <vscode-radio name="credentialSource" value="profile">A profile of the AWS shared config (empty: the default credential chain)</vscode-radio>
           <vscode-radio name="credentialSource" value="keys">An access key pair kept in VS Code's secure storage</vscode-radio>
         </vscode-radio-group>
+        <span></span>
+        <span class="muted">Saving with a profile removes stored keys. Keys are never shown again once stored.</span>
         <vscode-label for="profile">Profile</vscode-label>
         <vscode-textfield id="profile" placeholder="default"></vscode-textfield>
         <vscode-label for="accessKeyId">Access key id</vscode-label>

@@ -9,9 +9,11 @@ type Handlers<R extends { method: string; params: unknown }> = {
 
 /** What a rejected request tells the webview; never more than the error's own message. */
 export function toErrorInfo(e: unknown): ErrorInfo {
-  if (e instanceof InvalidMessageError) return { code: e.code, message: e.message };
-  if (e instanceof FreezerError) return { code: e.code, message: e.message };
-  if (e instanceof Error) return { code: (e as { code?: unknown }).code && typeof (e as { code?: unknown }).code === 'string' ? String((e as { code?: unknown }).code) : e.name || 'Error', message: e.message };
+  if (e instanceof InvalidMessageError || e instanceof FreezerError) return { code: e.code, message: e.message };
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return { code: typeof code === 'string' ? code : e.name || 'Error', message: e.message };
+  }
   return { code: 'Error', message: String(e) };
 }
 

@@ -26,6 +26,8 @@ const rpc = connect<BuilderRequests, BuilderEvents>();
 
 const ui = {
   problem: byId('problem'),
+  problemText: byId('problemText'),
+  openSettings: byId<Button>('openSettings'),
   addFiles: byId<Button>('addFiles'),
   addFolders: byId<Button>('addFolders'),
   fAlreadyFrozen: byId<Check>('fAlreadyFrozen'),
@@ -439,7 +441,7 @@ async function start(): Promise<void> {
   const saved = rpc.getState<BuilderState>();
   init = await rpc.call('ready', {});
   if (!init.configured || init.problem) {
-    ui.problem.textContent = init.problem
+    ui.problemText.textContent = init.problem
       ? `Freezer could not list vaults: ${init.problem}`
       : 'Freezer is not set up yet: open Freezer settings (or use the local endpoint) before building an archive.';
     ui.problem.classList.remove('hidden');
@@ -479,7 +481,9 @@ async function start(): Promise<void> {
   document.body.dataset.ready = 'true';
 }
 
+ui.openSettings.addEventListener('click', () => void rpc.call('openSettings', {}));
+
 void start().catch((e: Error) => {
-  ui.problem.textContent = e.message;
+  ui.problemText.textContent = e.message;
   ui.problem.classList.remove('hidden');
 });
