@@ -206,6 +206,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
           let size = 0;
           try {
             for await (const c of entry as AsyncIterable<Buffer>) {
+              throwIfAborted(opts.signal);
               hash.update(c);
               size += c.length;
               await fh.write(c);

@@ -158,6 +158,16 @@ describe('thaw errors on damaged archives', () => {
     await assert.rejects(thawBytes(c), code('Corrupt'));
   });
 
+  it('cancelling a thaw stops it with Cancelled', async () => {
+    const r = await freezeArchive({ files: [src], output: path.join(work, 'c.frz'), name: 'c', encryption: { key } });
+    for (const input of [r.output, undefined]) {
+      const ac = new AbortController();
+      const to = path.join(work, `c-out-${Math.random()}`);
+      await assert.rejects(thawArchive({ input: input ?? (await import('node:fs')).createReadStream(r.output), to, keys: [key], signal: ac.signal, onProgress: () => ac.abort() }), code('Cancelled'));
+      await assert.rejects(fsp.access(path.join(to, 'src/a.txt')), 'stopped before the file');
+    }
+  });
+
   it('GNU tar reads what the decompressed archive holds', async () => {
     const b = await freeze('g.tgz', false);
     const listing = execFileSync('tar', ['-tzvf', '-'], { input: b }).toString();
