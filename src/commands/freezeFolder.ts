@@ -53,7 +53,7 @@ export const freezeFolder: FreezerCommand = {
     }));
     deps.log.info(`Froze ${label} into archive ${archive.id} (${archive.name}) of ${vault.name}: ${archive.state}`);
     deps.vaults.markArchivesStale();
-    void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} files) in ${vault.name}.`);
+    void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}) in ${vault.name}.`);
     return archive;
   },
 };

@@ -75,18 +75,25 @@ export async function resolveTier(deps: CommandDeps, archive: ArchiveInfo, arg: 
     return arg as Tier;
   }
   const est = await (await deps.host.ready()).estimateRetrieval(archive.id);
-  const pick = await vscode.window.showQuickPick(
-    est.tiers.map((t) => ({
-      label: t.tier,
-      description: `${formatUsd(t.costUsd)} · typically ${t.typicalHours}`,
-      detail: `${formatBytes(est.sizeBytes)} from ${est.region}, prices as of ${est.pricesAsOf}`,
-      picked: t.tier === 'Standard',
-      tier: t.tier,
-    })),
-    { title: `Retrieve ${archive.name} (${formatBytes(est.sizeBytes)})`, placeHolder: 'Choose how fast Glacier should thaw it (faster costs more)' },
-  );
-  if (!pick) throw new CancellationError();
-  return pick.tier;
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { tier: Tier }>();
+  qp.title = `Retrieve ${archive.name} (${formatBytes(est.sizeBytes)})`;
+  qp.placeholder = 'Choose how fast Glacier should thaw it (faster costs more)';
+  qp.items = est.tiers.map((t) => ({
+    label: t.tier,
+    description: `${formatUsd(t.costUsd)} · typically ${t.typicalHours}`,
+    detail: `${formatBytes(est.sizeBytes)} from ${est.region}, prices as of ${est.pricesAsOf}`,
+    tier: t.tier,
+  }));
+  // Standard is the usual trade-off; Expedited costs several times more.
+  qp.activeItems = qp.items.filter((i) => i.tier === 'Standard');
+  const tier = await new Promise<Tier | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]?.tier ?? qp.activeItems[0]?.tier));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  if (!tier) throw new CancellationError();
+  return tier;
 }
 
 /** Resolves a file-version argument, or lets the user browse the frozen files down to a version. */
