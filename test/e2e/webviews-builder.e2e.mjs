@@ -133,11 +133,19 @@ test('fields show the final description and its length against 1024', async () =
   await frame.locator('#description', { hasText: 'name=e2e first' }).waitFor();
   assert.match(await frame.locator('#description').textContent(), /^freezer\/1;name=e2e first;c=gzip;e=none/);
   assert.match(await frame.locator('#descriptionLength').textContent(), /^\d+ \/ 1024 characters$/);
+  assert.equal(await frame.locator('#descriptionWarning').isVisible(), false);
+  // A name too long for the description is flagged (the catalogue keeps it whole).
+  await fill(frame, 'name', 'x'.repeat(1100));
+  await frame.locator('#descriptionWarning', { hasText: 'shortened' }).waitFor();
+  assert.match(await frame.locator('#descriptionLength').textContent(), /^10\d\d \/ 1024 characters$/);
+  await fill(frame, 'name', 'e2e first');
+  await frame.locator('#descriptionWarning').waitFor({ state: 'hidden' });
 });
 
 test('remove unselected drops them; the state survives hiding and showing the panel', async () => {
   await frame.locator('#removeUnselected').click();
   await waitSummary('3 of 3 files selected');
+  assert.equal(await frame.locator('.vrow:visible').count(), 3, 'rows left over from the longer list are not shown');
   await wb.shot('webviews-builder-dark');
   // Hide the panel behind another editor, then show it again: the webview is recreated from its saved state.
   const { page } = wb;

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { formatDescription, MAX_DESCRIPTION_LENGTH } from '../../core/archive/description';
+import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../../core/archive/description';
 import { CancellationError, FreezerError } from '../../core/errors';
 import type { FreezerService } from '../../core/service/service';
 import type { ActivityProgress, FreezeRequest, KeyInfo, SelectionEntry } from '../../core/service/types';
@@ -158,7 +158,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
         created: new Date().toISOString(),
       });
       const out: DescriptionPreview = { text, length: text.length, max: MAX_DESCRIPTION_LENGTH };
-      if (!text.includes(encodeURIComponent(name || 'archive').slice(0, 40)) || text.length >= MAX_DESCRIPTION_LENGTH) {
+      if (parseDescription(text).name !== (name || 'archive')) {
         out.warning = 'The name is too long for Glacier\'s 1024-character description: it will be shortened there (the catalogue keeps the full name).';
       }
       return out;

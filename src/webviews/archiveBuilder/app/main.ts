@@ -129,7 +129,7 @@ const list = new VirtualList(ui.list, ui.spacer, {
     cells[0].textContent = sel ? '☑' : '☐';
     cells[1].textContent = p.startsWith(commonPrefix) ? p.slice(commonPrefix.length) : p;
     cells[2].textContent = formatBytes(size);
-    cells[3].textContent = reasonText(bits);
+    cells[3].textContent = hand[i] === BY_HAND_SELECTED ? `${reasonText(bits)} · kept by hand` : reasonText(bits);
     const fp = frozenPath ?? '';
     cells[4].textContent = frozenArchive ? `${frozenArchive}: ${fp.startsWith(commonPrefix) ? fp.slice(commonPrefix.length) : fp}` : '';
     cells[4].title = frozenArchive ? `${frozenArchive}: ${fp}` : '';
