@@ -188,6 +188,53 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     assert.strictEqual(await run('freezer.revealArchive', version), true);
   });
 
+  it('restores a frozen folder and the whole archive', async () => {
+    const to = path.join(tmp, 'restored-folder');
+    const results: RestoreResult[] = await run('freezer.restoreFolder', path.join(source, 'sub'), vscode.Uri.file(to));
+    assert.ok(results, 'restoreFolder returned nothing (see the log)');
+    assert.deepStrictEqual(results.map((r) => r.status), ['restored']);
+    const restored = results.flatMap((r) => r.files);
+    for (const rel of ['sub/b.bin', 'sub/deeper/c.txt']) {
+      const f = restored.find((p) => p.endsWith(`/${rel.split('/').pop()}`));
+      assert.ok(f, `${rel} not restored (got ${restored.join(', ')})`);
+      assert.ok(fs.readFileSync(f).equals(files[rel]), `${rel} differs`);
+    }
+    assert.strictEqual(restored.length, 2, 'only the folder\'s files');
+    const whole: RestoreResult = await run('freezer.restoreArchive', archive.id, vscode.Uri.file(path.join(tmp, 'restored-all')));
+    assert.strictEqual(whole.status, 'restored');
+    assert.strictEqual(whole.files.length, Object.keys(files).length);
+  });
+
+  it('restoring a version of a frozen archive retrieves it first, then restores', async () => {
+    const dir = path.join(tmp, 'later');
+    fs.mkdirSync(dir);
+    const data = randomBytes(4096);
+    fs.writeFileSync(path.join(dir, 'late.bin'), data);
+    const a = await svc.freeze({ vault, sources: [dir], keyId: null });
+    await svc.disconnectArchive(a.id);
+    const [version] = await api.views.files.versionsOf(path.join(dir, 'late.bin'));
+    assert.strictEqual(version.version.archiveState, 'frozen');
+    const to = path.join(tmp, 'restored-late');
+    fs.mkdirSync(to);
+    const result: RestoreResult = await run('freezer.restoreFile', version, vscode.Uri.file(to), { tier: 'Expedited' });
+    assert.strictEqual(result.status, 'retrieving');
+    assert.strictEqual(result.job?.tier, 'Expedited');
+    // The job watcher restores when Glacier reports the job done.
+    const found = await waitFor('the file restored after the retrieval', () => {
+      const hits: string[] = [];
+      const walk = (d: string): void => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(d, e.name));
+          else if (e.name === 'late.bin') hits.push(path.join(d, e.name));
+        }
+      };
+      walk(to);
+      return hits[0];
+    }, 30000, 100);
+    assert.ok(fs.readFileSync(found).equals(data));
+    await svc.removeArchive(a.id);
+  });
+
   it('remove archive requires typing the sentence', async () => {
     const node = await archiveNode(archive.id);
     assert.ok(node);
