@@ -10,6 +10,11 @@ interface Known {
 }
 
 const BATCH = 64;
+/**
+ * Files above this are not hashed just to draw a badge (the core hashes every candidate; a name+size
+ * pre-check there would lift this limit).
+ */
+const MAX_HASH_BYTES = 256 * 1024 * 1024;
 
 /**
  * Explorer badge on files whose name + size + SHA-256 are already frozen. VS Code asks for each
@@ -101,7 +106,7 @@ export class FrozenFileDecorations implements vscode.FileDecorationProvider, vsc
       const st = await fsp.stat(uri.fsPath).catch(() => undefined);
       // Folders and unreadable paths get no badge; remember that so VS Code's next ask is cheap.
       if (!st?.isFile()) this.known.set(uri.fsPath, { size: -1, mtimeMs: -1 });
-      else if (st.size === 0) this.known.set(uri.fsPath, { size: 0, mtimeMs: st.mtimeMs });
+      else if (st.size === 0 || st.size > MAX_HASH_BYTES) this.known.set(uri.fsPath, { size: st.size, mtimeMs: st.mtimeMs });
       else files.push({ uri, size: st.size, mtimeMs: st.mtimeMs });
     }
     if (!files.length || signal.aborted) return;
