@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../../core/archive/description';
 import { CancellationError, FreezerError } from '../../core/errors';
 import type { FreezerService } from '../../core/service/service';
-import type { ActivityProgress, FreezeRequest, KeyInfo, SelectionEntry } from '../../core/service/types';
+import type { ActivityProgress, FreezeRequest, KeyInfo } from '../../core/service/types';
 import { readSettings, updateSetting } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
@@ -12,9 +12,10 @@ import { formatBytes, formatDuration } from '../shared/format';
 import { renderHtml, webviewOptions } from '../shared/html';
 import { builderBody } from './markup';
 import {
-  BUILDER_PANEL, BUILDER_VIEW_TYPE, COMPRESSIONS, REASON,
-  type ApplyParams, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type Row, type ScanResult,
+  BUILDER_PANEL, BUILDER_VIEW_TYPE, COMPRESSIONS,
+  type ApplyParams, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type ScanResult,
 } from './protocol';
+import { toRow } from './rows';
 import { parseBuilderRequest, type BuilderRequest } from './validate';
 
 export interface BuilderArgs {
@@ -23,12 +24,6 @@ export interface BuilderArgs {
 }
 
 const keyChoice = (k: KeyInfo): KeyChoice => ({ id: k.id, label: k.label, algorithm: k.algorithm, isDefault: k.isDefault, legacy: k.legacy });
-
-function toRow(e: SelectionEntry): Row {
-  let bits = 0;
-  for (const r of e.reasons) bits |= REASON[r];
-  return e.frozenAs ? [e.path, e.size, bits, e.frozenAs.archiveName, e.frozenAs.path] : [e.path, e.size, bits];
-}
 
 /**
  * The archive builder: lists files of the chosen sources with why each is filtered, lets the user shape

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { compileUserRegex } from '../../core/archive/filters';
-import { KEY_ALGORITHMS } from '../../core/crypto/keys';
 import { FreezerError } from '../../core/errors';
 import { createClients } from '../../core/glacier/clients';
 import type { GlacierConfig } from '../../core/glacier/config';
@@ -14,51 +13,14 @@ import { renderHtml, webviewOptions } from '../shared/html';
 import { settingsBody } from './markup';
 import {
   SETTINGS_PANEL, SETTINGS_VIEW_TYPE,
-  type AlgorithmChoice, type CredentialsStatus, type NewCredentials, type Section, type SettingsEvents, type SettingsInit, type SettingsValues, type KeyView,
+  type CredentialsStatus, type NewCredentials, type Section, type SettingsEvents, type SettingsInit, type SettingsValues, type KeyView,
 } from './protocol';
 import { parseSettingsRequest, type SettingsRequest } from './validate';
+import { ALGORITHM_CHOICES, describeConnectionError, endpointSetting, valuesFromSettings } from './values';
 
 const keyView = (k: KeyInfo): KeyView => ({
   id: k.id, label: k.label, algorithm: k.algorithm, fingerprint: k.fingerprint, createdAt: k.createdAt, isDefault: k.isDefault, legacy: k.legacy,
 });
-
-export const ALGORITHM_CHOICES: AlgorithmChoice[] = [
-  { id: 'AES-256', label: 'AES-256 — authenticated (fzr1: AES-256-GCM), recommended', legacy: false },
-  ...KEY_ALGORITHMS.filter((a) => a !== 'AES-256').map((a) => ({ id: a, label: `${a} — legacy CBC of the original tool (not authenticated; for old archives)`, legacy: true })),
-];
-
-/** The form's view of the `freezer.*` settings. */
-export function valuesFromSettings(s: FreezerSettings, keysStored: boolean): SettingsValues {
-  const url = /^https?:\/\//i.test(s.endpoint);
-  return {
-    endpoint: s.endpoint === 'aws' ? 'aws' : url ? 'url' : 'local',
-    endpointUrl: url ? s.endpoint : '',
-    region: s.region,
-    accountId: s.accountId,
-    credentialSource: keysStored ? 'keys' : 'profile',
-    profile: s.profile,
-    snsTopicArn: s.snsTopicArn,
-    notificationQueueUrl: s.notificationQueueUrl,
-    pollTimeSeconds: s.pollTimeSeconds,
-    threads: s.threads,
-    chunkSizeMiB: s.chunkSizeMiB,
-    exclusionPaths: [...s.exclusionPaths],
-  };
-}
-
-function endpointSetting(v: SettingsValues): string {
-  if (v.endpoint !== 'url') return v.endpoint;
-  if (!v.endpointUrl) throw new FreezerError('InvalidArgument', 'Enter the endpoint URL (http:// or https://), or choose AWS or the local endpoint.');
-  return v.endpointUrl;
-}
-
-/** The exact error of a failed call, as the SDK reports it (name, HTTP status, message). */
-export function describeConnectionError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const cause = e.cause instanceof Error && e.cause.message !== e.message ? ` (${e.cause.message})` : '';
-  return `${e.name}${status ? ` (HTTP ${status})` : ''}: ${e.message}${cause}`;
-}
 
 /**
  * The settings panel: AWS connection, encryption keys and exclusion paths. Values are VS Code settings
