@@ -8,11 +8,12 @@ import { toRow } from '../../../src/webviews/archiveBuilder/rows';
 import { ALGORITHM_CHOICES, describeConnectionError, endpointSetting, valuesFromSettings } from '../../../src/webviews/settings/values';
 import { formatBytes, formatDuration } from '../../../src/webviews/shared/format';
 
+// Only the fields the form reads matter; others (added over time) keep their defaults elsewhere.
 const settings = (over: Partial<FreezerSettings> = {}): FreezerSettings => ({
   endpoint: 'local', region: 'us-east-1', accountId: '-', profile: '', notificationQueueUrl: '', snsTopicArn: '', pollTimeSeconds: 20,
   threads: 4, chunkSizeMiB: 0, databasePath: '', uploadFolder: '', localEndpointFolder: '', defaultCompression: 'gzip',
   backupFilterPatterns: [], exclusionPaths: ['/tmp/'], defaultKeyId: '', fileDecorations: true, ...over,
-});
+} as FreezerSettings);
 
 test('settings map to the form and back: endpoint kinds, credential source from secure storage', () => {
   assert.equal(valuesFromSettings(settings(), false).endpoint, 'local');
