@@ -52,6 +52,10 @@ const DEFAULTS: FreezerSettings = {
 
 export const SETTING_KEYS = Object.keys(DEFAULTS) as SettingKey[];
 
+const NUMBER_BOUNDS: [('pollTimeSeconds' | 'threads' | 'chunkSizeMiB' | 'pageSize'), number, number][] = [
+  ['pollTimeSeconds', 1, 20], ['threads', 1, 32], ['chunkSizeMiB', 0, 4096], ['pageSize', 10, 1000],
+];
+
 /** Reads the whole `freezer` section; values VS Code does not know fall back to the defaults above. */
 export function readSettings(): FreezerSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
@@ -59,6 +63,11 @@ export function readSettings(): FreezerSettings {
   for (const key of SETTING_KEYS) out[key] = cfg.get(key, DEFAULTS[key]);
   const s = out as unknown as FreezerSettings;
   s.endpoint = String(s.endpoint ?? '').trim();
+  // settings.json is not checked against the schema's bounds: keep numbers where package.json says.
+  for (const [key, min, max] of NUMBER_BOUNDS) {
+    const v = Number(s[key]);
+    s[key] = Number.isFinite(v) ? Math.min(max, Math.max(min, Math.floor(v))) : DEFAULTS[key];
+  }
   return s;
 }
 
