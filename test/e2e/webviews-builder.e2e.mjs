@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openWorkbench } from './support.mjs';
-import { answerFileDialog, baseSettings, createVault, fill, openFreezer, reloadWindow, runCommand, setTheme, waitReady, webview } from './webviews/helpers.mjs';
+import { activateTab, answerFileDialog, baseSettings, createVault, fill, openFreezer, reloadWindow, runCommand, setTheme, waitReady, webview } from './webviews/helpers.mjs';
 
 const FILES = {
   'docs/report.txt': 'quarterly report',
@@ -128,6 +128,12 @@ test('the manual-exclusions filter governs files unselected by hand', async () =
   await waitSummary('3 of 8 files selected');
 });
 
+test('a vault created while the panel is open joins its vault list', async () => {
+  await createVault(wb.page, 'second-vault');
+  await frame.locator('#vault vscode-option', { hasText: 'second-vault' }).waitFor({ state: 'attached' });
+  assert.equal(await frame.locator('#vault').evaluate((el) => el.value), 'e2e-vault', 'the chosen vault stays chosen');
+});
+
 test('fields show the final description and its length against 1024', async () => {
   await fill(frame, 'name', 'e2e first');
   await frame.locator('#description', { hasText: 'name=e2e first' }).waitFor();
@@ -150,8 +156,9 @@ test('remove unselected drops them; the state survives hiding and showing the pa
   // Hide the panel behind another editor, then show it again: the webview is recreated from its saved state.
   const { page } = wb;
   await runCommand(page, 'Freezer: Open Settings');
-  await waitReady(webview(page));
-  await page.locator('.tab', { hasText: 'New Archive' }).click();
+  await page.locator('.tab.active', { hasText: 'Freezer Settings' }).waitFor();
+  await webview(page).locator('#saveAws').waitFor();
+  await activateTab(page, 'New Archive');
   frame = webview(page);
   await waitReady(frame);
   await waitSummary('3 of 3 files selected');

@@ -138,3 +138,16 @@ export async function reloadWindow(page) {
   await page.locator('.monaco-workbench').waitFor();
   await page.locator('.activitybar').waitFor();
 }
+
+/** Brings an editor tab to the front, clicking again if the first click landed while the editor was busy. */
+export async function activateTab(page, title) {
+  const active = page.locator('.tab.active', { hasText: title });
+  for (let i = 0; i < 5; i++) {
+    await page.locator('.tab', { hasText: title }).first().click();
+    try {
+      await active.waitFor({ timeout: 3000 });
+      return;
+    } catch { /* try again */ }
+  }
+  await active.waitFor();
+}
