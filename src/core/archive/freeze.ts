@@ -307,18 +307,21 @@ async function buildPayload(
   const frames: BuiltPayload['frames'] = [];
   let tarPos = 0;
   let outPos = 0;
-  const inflight: Array<{ tarOffset: number; tarLength: number; job: Promise<Buffer> }> = [];
+  const inflight: Array<{ tarOffset: number; tarLength: number; job: Promise<Buffer>; frame: Buffer }> = [];
+  // Full-size frame buffers are reused once their frame is compressed and written (less garbage, lower RSS).
+  const pool: Buffer[] = [];
   const drainOne = async (): Promise<void> => {
     const f = inflight.shift()!;
     const z = await f.job;
     frames.push({ tarOffset: f.tarOffset, tarLength: f.tarLength, offset: outPos, length: z.length });
     outPos += z.length;
     await sink.write(z);
+    if (f.frame.length === frameSize) pool.push(f.frame);
   };
   const submit = async (frame: Buffer): Promise<void> => {
     const job = compressFrame(frame);
     job.catch(() => undefined); // awaited in order by drainOne
-    inflight.push({ tarOffset: tarPos, tarLength: frame.length, job });
+    inflight.push({ tarOffset: tarPos, tarLength: frame.length, job, frame });
     tarPos += frame.length;
     while (inflight.length > concurrency) await drainOne();
   };
@@ -331,7 +334,10 @@ async function buildPayload(
         const take = frameSize - len;
         parts.push(chunk.subarray(0, take));
         chunk = chunk.subarray(take);
-        await submit(Buffer.concat(parts, frameSize));
+        const frame = pool.pop() ?? Buffer.allocUnsafeSlow(frameSize);
+        let at = 0;
+        for (const p of parts) at += p.copy(frame, at);
+        await submit(frame);
         parts = [];
         len = 0;
       }

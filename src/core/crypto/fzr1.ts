@@ -181,7 +181,7 @@ export class Fzr1Encryptor {
     const cs = this.codec.chunkSize;
     // Up to one full chunk is held back: it may turn out to be the final one.
     if (this.pendingLen + data.length <= cs) {
-      this.pending.push(data);
+      this.pending.push(Buffer.from(data));
       this.pendingLen += data.length;
       return out;
     }
@@ -194,7 +194,8 @@ export class Fzr1Encryptor {
       out.push(...this.codec.sealChunk(this.index++, data.subarray(off, off + cs), false));
       off += cs;
     }
-    const rest = data.subarray(off);
+    // Copied: the caller may reuse `data` once this returns.
+    const rest = Buffer.from(data.subarray(off));
     this.pending = [rest];
     this.pendingLen = rest.length;
     return out;
