@@ -110,7 +110,9 @@ export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tie
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateArchiveRetrieval(ctx.clients, { vault: a.vaultName, archiveId: a.glacierId, tier, snsTopic, description: `Freezer archive ${id}` });
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
-    jobId: job.jobId, vaultId: a.vaultId, archiveId: id, action: 'ArchiveRetrieval', tier, status: 'InProgress',
+    jobId: job.jobId, vaultId: a.vaultId, archiveId: id, action: 'ArchiveRetrieval', tier,
+    // A notification may have recorded the job (and its completion) already: never move it back.
+    ...(tx.getJob(job.jobId) ? {} : { status: 'InProgress' }),
     snsTopic: snsTopic ?? null, restoreTarget: opts.restoreTo ? path.resolve(opts.restoreTo) : null,
     description: encodePlan({ members: opts.members, flatten: opts.flatten }),
   }));

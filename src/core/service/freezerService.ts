@@ -13,6 +13,13 @@ import type { FreezerService, ServiceOptions } from './service';
 import { ServiceContext } from './serviceContext';
 import * as vaults from './vaultOperations';
 
+/** Background work dispose() waits for; its failures are logged, not thrown. */
+function track(ctx: ServiceContext, p: Promise<void>): void {
+  const run = p.catch((e: unknown) => { if (!ctx.lifetime.signal.aborted) ctx.log.warn('%s', (e as Error)?.message ?? String(e)); });
+  ctx.watchers.add(run);
+  void run.finally(() => ctx.watchers.delete(run));
+}
+
 /**
  * The one implementation of `FreezerService`: opens the catalogue, creates the AWS clients and
  * composes the archive, catalogue and Glacier layers. Each front end (extension, CLI, daemon) makes
@@ -53,7 +60,12 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
     estimateRetrieval: (id) => archives.estimateRetrieval(ctx, id),
-    retrieveArchive: (id, tier, o) => archives.retrieveArchive(ctx, id, tier, o),
+    async retrieveArchive(id, tier, o) {
+      const job = await archives.retrieveArchive(ctx, id, tier, o);
+      // Completed before it was recorded (a short job delay): the notification found nothing to do.
+      if (job.status === 'Succeeded') track(ctx, jobs.applyIfComplete(ctx, job.id));
+      return job;
+    },
     downloadArchive: (id, o) => archives.downloadArchive(ctx, id, o),
     restore: (req) => restore(ctx, req),
 

@@ -78,7 +78,7 @@ async function discoverJobs(ctx: ServiceContext, signal: AbortSignal): Promise<v
 
 /** Records a job's state from AWS (DescribeJob or a notification) and acts on its completion. */
 export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via: 'notification' | 'DescribeJob', signal: AbortSignal): Promise<void> {
-  const known = (await ctx.catalogue.getJob(job.jobId)) ?? (await adoptJob(ctx, job));
+  const known = (await ctx.catalogue.getJob(job.jobId)) ?? (await awaitRecord(ctx, job, signal)) ?? (await adoptJob(ctx, job));
   if (!known) {
     ctx.log.info('Job %s of vault %s concerns nothing in the catalogue: ignored', job.jobId, vaultNameFromArn(job.vaultArn));
     return;
@@ -92,6 +92,27 @@ export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via:
     ctx.log.info('Job %s (%s) is now %s (seen by %s)', job.jobId, job.action, job.statusCode, via);
   }
   if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec, signal);
+}
+
+/** How long a notification for a just-started, unrecorded job waits for its initiator to record it. */
+export const RECORD_GRACE_MS = 5_000;
+const YOUNG_JOB_MS = 10 * 60_000;
+
+/**
+ * With short job delays the notification can overtake the initiator's catalogue write (InitiateJob
+ * answers, then the job is recorded with its restore target). Adopting it at once would act without
+ * that target, so a young job of a catalogued vault gets a few seconds to appear first.
+ */
+async function awaitRecord(ctx: ServiceContext, job: GlacierJob, signal: AbortSignal): Promise<JobRecord | undefined> {
+  const age = job.creationDate ? Date.now() - Date.parse(job.creationDate) : 0;
+  if (!(age < YOUNG_JOB_MS) || !(await ctx.catalogue.findVault(vaultNameFromArn(job.vaultArn), ctx.region))) return undefined;
+  const end = Date.now() + RECORD_GRACE_MS;
+  while (Date.now() < end) {
+    await sleep(100, undefined, { signal }).catch(() => { throw new CancellationError(); });
+    const rec = await ctx.catalogue.getJob(job.jobId);
+    if (rec) return rec;
+  }
+  return undefined;
 }
 
 /**
@@ -111,6 +132,12 @@ async function adoptJob(ctx: ServiceContext, job: GlacierJob): Promise<JobRecord
   ctx.log.info('Job %s (%s) was started outside this catalogue; following it', job.jobId, job.action);
   ctx.emit('jobs', 'archives');
   return rec;
+}
+
+/** Acts on a recorded job whose completion was seen before it was recorded (see retrieveArchive). */
+export async function applyIfComplete(ctx: ServiceContext, jobId: string): Promise<void> {
+  const j = await ctx.catalogue.getJob(jobId);
+  if (j && j.status === 'Succeeded' && !j.executed && needsAction(ctx, j)) await actOnJob(ctx, j, ctx.lifetime.signal);
 }
 
 function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
