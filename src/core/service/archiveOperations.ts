@@ -188,7 +188,8 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
     ctx.setActivity(a.id, undefined);
   }
   const r = await ctx.catalogue.write((tx) => {
-    tx.updateJob(job.jobId, { executed: new Date().toISOString(), outputPath: dest, status: d.statusCode, completed: d.completionDate ?? job.completed });
+    // A job with a restore target is applied only once its restore has run (actOnJob marks it then).
+    tx.updateJob(job.jobId, { ...(job.restoreTarget ? {} : { executed: new Date().toISOString() }), outputPath: dest, status: d.statusCode, completed: d.completionDate ?? job.completed });
     return tx.updateArchive(a.id, { localPath: dest, ...(a.treeHash ? {} : { treeHash: expected, encryptedSize: size }) });
   });
   ctx.emit('archives', 'jobs');
