@@ -1,5 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../catalogue/atomicFile';
+import { acquireLock } from '../catalogue/lockFile';
 import { FreezerError } from '../errors';
 import { exportKeyJson, importKeyJson, type KeyMaterial } from '../crypto/keys';
 import type { KeyStore } from './service';
@@ -9,6 +11,7 @@ import type { KeyStore } from './service';
  * Accepted content: one export (Freezer's or the original tool's), an array of them, or `{ "keys": [...] }`.
  * The file holds key bytes, so it must be private to the user: a file readable or writable by group
  * or others is refused (on POSIX systems), and files we write are created with mode 0600.
+ * Changes hold `<file>.lock`, so any number of processes may share the file.
  */
 export function fileKeyStore(file: string): KeyStore {
   let queue: Promise<unknown> = Promise.resolve();
@@ -17,13 +20,27 @@ export function fileKeyStore(file: string): KeyStore {
     queue = next;
     return next;
   };
+  // Every put/delete re-reads and rewrites the whole file: without a lock shared by all processes (CLI
+  // commands, the daemon) two writers at once drop a key, and with it every archive it encrypted.
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => serial(async () => {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const release = await acquireLock(`${file}.lock`).catch((e: unknown) => {
+      if (FreezerError.is(e, 'CatalogueLocked')) throw new FreezerError('KeyFileLocked', `The key file ${file} is locked by another process. Wait for it; if none is running, delete ${file}.lock.`, { cause: e });
+      throw e;
+    });
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  });
   return {
     get: (id) => serial(async () => (await readKeys(file)).find((k) => k.id === id)),
-    put: (key) => serial(async () => {
+    put: (key) => locked(async () => {
       const keys = (await readKeys(file)).filter((k) => k.id !== key.id);
       await writeKeys(file, [...keys, key]);
     }),
-    delete: (id) => serial(async () => {
+    delete: (id) => locked(async () => {
       const keys = await readKeys(file);
       const rest = keys.filter((k) => k.id !== id);
       if (rest.length !== keys.length) await writeKeys(file, rest);
@@ -72,19 +89,11 @@ export async function checkPrivate(file: string): Promise<void> {
   }
 }
 
+/** Replaced atomically (temporary sibling, fsync, rename) and private (0600). Call holding the lock. */
 async function writeKeys(file: string, keys: KeyMaterial[]): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
   const body = `[\n${keys.map((k) => exportKeyJson(k).trim()).join(',\n')}\n]\n`;
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fh = await fs.open(tmp, 'w', 0o600);
-  try {
-    await fh.chmod(0o600);
-    await fh.writeFile(body);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fs.rename(tmp, file);
+  await writeFileAtomic(file, Buffer.from(body));
+  if (process.platform !== 'win32') await fs.chmod(file, 0o600);
 }
 
 /** Keys in memory only (tests, and a session that must not persist keys). */
