@@ -48,7 +48,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     }),
     vscode.window.registerWebviewPanelSerializer(SETTINGS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
-        new SettingsPanel(panel, context, deps, sectionOf(state, 'aws'));
+        SettingsPanel.revive(panel, context, deps, sectionOf(state, 'aws'));
       },
     }),
     { dispose: () => SettingsPanel.current?.dispose() },

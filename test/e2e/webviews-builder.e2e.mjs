@@ -239,6 +239,42 @@ test('Add Files adds single files next to folders', async () => {
   assert.equal(await row('new.txt').getAttribute('aria-selected'), 'true');
 });
 
+test('with a default key, the builder encrypts: the preview names the key and the built file is fzr1', async () => {
+  const { page } = wb;
+  await runCommand(page, 'Freezer: Manage Encryption Keys');
+  await activateTab(page, 'Freezer Settings');
+  const settings = webview(page);
+  try {
+    await settings.locator('#createKey').waitFor({ state: 'visible', timeout: 10000 });
+  } catch (e) {
+    await wb.shot('webviews-builder-failed-manage-keys');
+    throw e;
+  }
+  await fill(settings, 'newKeyLabel', 'builder key');
+  await settings.locator('#createKey').click();
+  const keyRow = settings.locator('#keyRows tr', { hasText: 'builder key' });
+  await keyRow.getByText('Make Default').click();
+  await settings.locator('#keyRows tr', { hasText: 'builder key' }).filter({ hasText: '● default' }).waitFor();
+  const keyId = await keyRow.getAttribute('data-key-id');
+
+  await runCommand(page, 'Freezer: New Archive…');
+  await page.locator('.tab.active', { hasText: 'New Archive' }).waitFor();
+  frame = webview(page);
+  await waitReady(frame);
+  assert.equal(await frame.locator('#key').evaluate((el) => el.value), keyId, 'the default key is preselected');
+  await frame.locator('#addFiles').click();
+  await answerFileDialog(page, path.join(wb.workspace, 'extra', 'new.txt'), 'Add Files');
+  await waitSummary('1 of 1 files selected');
+  await fill(frame, 'name', 'e2e encrypted');
+  await frame.locator('#description', { hasText: `e=fzr1;key=${keyId}` }).waitFor();
+  await frame.locator('#apply').click();
+  await page.locator('.notification-toast', { hasText: /"e2e encrypted" is in vault e2e-vault \(1 files/ }).waitFor({ timeout: 60000 });
+  const dir = path.join(wb.cs.dirs.userData, 'User', 'globalStorage', 'freezer.freezer', 'archives');
+  const built = fs.readdirSync(dir).filter((f) => f.startsWith('e2e_encrypted-') && f.endsWith('.fzr'));
+  assert.equal(built.length, 1, `one encrypted archive file in ${fs.readdirSync(dir).join(', ')}`);
+  assert.equal(fs.readFileSync(path.join(dir, built[0])).subarray(0, 4).toString('ascii'), 'FZR1');
+});
+
 test('the panels ran under their strict CSP without a single violation (and a violation would be seen)', async () => {
   assert.deepEqual(cspViolations, []);
   // Control: an image from elsewhere and an inline script are refused, and the refusal reaches this log.

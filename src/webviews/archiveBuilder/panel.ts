@@ -62,6 +62,8 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
     this.disposables.push(
       this.conn,
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview's page is discarded; events wait for the next page's ready handshake.
+      panel.onDidChangeViewState((e) => { if (!e.webviewPanel.visible) this.conn.reset(); }),
       deps.host.onDidChange(() => void this.pushLists()),
       deps.host.onDidChangeData((kind) => { if (kind === 'vaults' || kind === 'keys') void this.pushLists(); }),
     );

@@ -31,6 +31,19 @@ export class SettingsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly conn: WebviewConnection<SettingsRequest, SettingsEvents>;
 
+  /**
+   * Brings back a panel saved at the last reload. VS Code revives hidden panels only when shown, possibly
+   * after a command opened a new one: the newer panel wins and the revived one closes.
+   */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: WebviewDeps, section: Section): void {
+    if (SettingsPanel.current) {
+      panel.dispose();
+      SettingsPanel.current.panel.reveal();
+      return;
+    }
+    new SettingsPanel(panel, context, deps, section);
+  }
+
   static show(context: vscode.ExtensionContext, deps: WebviewDeps, section: Section): SettingsPanel {
     if (SettingsPanel.current) {
       SettingsPanel.current.panel.reveal();
@@ -48,7 +61,6 @@ export class SettingsPanel implements vscode.Disposable {
     private readonly deps: WebviewDeps,
     private section: Section,
   ) {
-    SettingsPanel.current?.dispose();
     SettingsPanel.current = this;
     panel.webview.options = webviewOptions(context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'freezer.svg');
@@ -86,6 +98,8 @@ export class SettingsPanel implements vscode.Disposable {
     this.disposables.push(
       this.conn,
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview's page is discarded; events wait for the next page's ready handshake.
+      panel.onDidChangeViewState((e) => { if (!e.webviewPanel.visible) this.conn.reset(); }),
       deps.host.onDidChangeData((kind) => { if (kind === 'keys') void this.keys().then((keys) => this.conn.post('keys', { keys }), () => undefined); }),
       deps.host.onDidChange(() => void this.keys().then((keys) => this.conn.post('keys', { keys }), () => undefined)),
       vscode.workspace.onDidChangeConfiguration(async (e) => {

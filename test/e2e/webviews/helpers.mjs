@@ -98,12 +98,22 @@ export async function runCommand(page, title) {
 
 /** Creates a vault through the Create Vault command's input box. */
 export async function createVault(page, name) {
-  await runCommand(page, 'Freezer: Create Vault…');
   const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.waitFor();
-  await page.waitForTimeout(200);
-  await input.fill(name);
-  await input.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Freezer: Create Vault…');
+    // The input box replaces the palette; a focus change (e.g. a webview loading) can close it: try again.
+    try {
+      await page.locator('.quick-input-widget', { hasText: 'Create Vault' }).waitFor({ timeout: 5000 });
+      await page.waitForTimeout(200);
+      await input.fill(name, { timeout: 5000 });
+      await input.press('Enter', { timeout: 5000 });
+      await input.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Opens the Freezer view container (which activates the extension) and waits for the Vaults view. */
