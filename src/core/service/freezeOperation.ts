@@ -6,6 +6,7 @@ import type { ArchiveRecord } from '../catalogue';
 import type { KeyMaterial } from '../crypto/keys';
 import { CancellationError, FreezerError, throwIfAborted } from '../errors';
 import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/multipartUploader';
+import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
 import { catalogueUploadSessions } from './catalogueUploadSessions';
@@ -53,8 +54,10 @@ async function packAndUpload(
 
   let built: FreezeResult;
   let absolutePaths: Map<string, string>;
+  // A dispose stops packing too: a half-packed archive cannot be resumed, so it is removed like a cancel.
+  const signal = req.signal ? AbortSignal.any([req.signal, ctx.lifetime.signal]) : ctx.lifetime.signal;
   try {
-    const files = await collectSources(ctx, req, sources);
+    const files = await collectSources(ctx, { ...req, signal }, sources);
     absolutePaths = new Map(files.map((f) => [f.memberPath, f.absolutePath]));
     const fileCount = files.filter((f) => f.type === 'file').length;
     if (!fileCount) throw new FreezerError('NothingToFreeze', 'No file left to freeze after the filters; check the selection.');
@@ -63,7 +66,7 @@ async function packAndUpload(
     built = await freezeArchive({
       files, output: row.localPath as string, overwrite: true, name, compression,
       encryption: key ? { format: key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc', key } : null,
-      signal: req.signal,
+      signal,
       onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
     });
     meter.finish();
@@ -116,7 +119,7 @@ export async function upload(
     out = await uploadArchiveFile({
       clients: ctx.clients, vault: a.vaultName, file, description: a.description,
       partSize: ctx.opts.glacier.chunkSize, concurrency: ctx.opts.glacier.threads,
-      sessionStore: catalogueUploadSessions(ctx.catalogue), sessionKey: String(a.id),
+      sessionStore: pausedByDispose(catalogueUploadSessions(ctx.catalogue), ctx.lifetime.signal), sessionKey: String(a.id),
       signal, logger: ctx.log,
       // One report per part (at most one per MiB): parts are the upload's natural steps.
       onProgress: (p) => meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }, true),
@@ -129,6 +132,10 @@ export async function upload(
       throw new CancellationError(`Freezing archive ${a.id} was cancelled: nothing was kept locally nor at AWS.`);
     }
     ctx.emit('archives');
+    if (ctx.lifetime.signal.aborted) {
+      ctx.log.info('Upload of archive %d paused as Freezer stops; it resumes at the next start', a.id);
+      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start (or "resume uploads").`);
+    }
     throw describeFailure(e, `Uploading archive ${a.id}`, 'Its upload is kept and resumes at the next start (or "resume uploads").');
   }
   meter.finish();
@@ -141,6 +148,23 @@ export async function upload(
   ctx.emit('vaults');
   ctx.log.info('Archive %d is in vault %s as %s (%d parts, %d sent by this run)', a.id, a.vaultName, out.archiveId, out.partsTotal, out.partsSent);
   return ctx.archiveInfo(done);
+}
+
+/**
+ * The upload's session store, stopping the upload once the service is disposed: the next finished
+ * part fails as a cancellation the uploader does not take for the user's (it aborts nothing at AWS),
+ * so the session stays for resume.
+ */
+function pausedByDispose(store: UploadSessionStore, lifetime: AbortSignal): UploadSessionStore {
+  return {
+    get: (key) => store.get(key),
+    save: (s) => store.save(s),
+    delete: (key) => store.delete(key),
+    async partDone(key, index, hash) {
+      if (lifetime.aborted) throw new CancellationError();
+      await store.partDone(key, index, hash);
+    },
+  };
 }
 
 /**

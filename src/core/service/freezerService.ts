@@ -39,9 +39,11 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
       disposed = true;
       ctx.lifetime.abort();
       await jobs.stopWatching(ctx);
-      // Let in-flight catalogue writes finish before closing it.
-      await catalogue.write(() => undefined).catch(() => undefined);
+      // Requests in flight fail at once; long operations then stop as cancelled (uploads paused, their
+      // session kept for resume) and must finish their catalogue writes before it closes.
       clients.destroy();
+      await Promise.allSettled([...ctx.operations]);
+      await catalogue.write(() => undefined).catch(() => undefined);
       catalogue.close();
     },
 
@@ -55,8 +57,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     async scanSelection(sources, filters, signal) {
       return (await scanSelection(ctx.catalogue, ctx.log, sources, effectiveFilters(filters, opts.defaultFilters), signal)).entries;
     },
-    freeze: (req) => freeze(ctx, req),
-    resumeUploads: (signal) => resumeUploads(ctx, signal),
+    freeze: (req) => ctx.track(() => freeze(ctx, req)),
+    resumeUploads: (signal) => ctx.track(() => resumeUploads(ctx, signal)),
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
     estimateRetrieval: (id) => archives.estimateRetrieval(ctx, id),
@@ -66,8 +68,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
       if (job.status === 'Succeeded') track(ctx, jobs.applyIfComplete(ctx, job.id));
       return job;
     },
-    downloadArchive: (id, o) => archives.downloadArchive(ctx, id, o),
-    restore: (req) => restore(ctx, req),
+    downloadArchive: (id, o) => ctx.track(() => archives.downloadArchive(ctx, id, o)),
+    restore: (req) => ctx.track(() => restore(ctx, req)),
 
     listJobs: (vault) => jobs.listJobs(ctx, vault),
     refreshJobs: () => jobs.refreshJobs(ctx),
@@ -75,7 +77,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
 
     listFrozen: (folder) => frozen.listFrozen(ctx, folder),
     listVersions: (p) => frozen.listVersions(ctx, p),
-    restoreFileVersion: (v, to, o) => restoreFileVersion(ctx, v, to, o),
+    restoreFileVersion: (v, to, o) => ctx.track(() => restoreFileVersion(ctx, v, to, o)),
 
     listKeys: () => keys.listKeys(ctx),
     createKey: (algorithm, label) => keys.createKey(ctx, algorithm, label),

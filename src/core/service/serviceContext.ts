@@ -24,6 +24,8 @@ export class ServiceContext {
   readonly lifetime = new AbortController();
   /** Loops started by watchJobs, awaited by dispose(). */
   readonly watchers = new Set<Promise<unknown>>();
+  /** Long operations (freeze, upload, download, restore) dispose() lets settle before closing the catalogue. */
+  readonly operations = new Set<Promise<unknown>>();
 
   constructor(
     readonly opts: ServiceOptions,
@@ -61,6 +63,15 @@ export class ServiceContext {
         }
       }
     }
+  }
+
+  /** Runs a long operation so that dispose() stops it (via `lifetime`) and waits for it before closing. */
+  track<T>(run: () => Promise<T>): Promise<T> {
+    const p = run();
+    const settled = p.then(() => undefined, () => undefined);
+    this.operations.add(settled);
+    void settled.then(() => this.operations.delete(settled));
+    return p;
   }
 
   setActivity(archiveId: number, p: ActivityProgress | undefined): void {
