@@ -18,12 +18,14 @@ export async function restoreMembers(
   const svc = await deps.host.ready();
   if (archive.state === 'frozen') {
     const tier = await resolveTier(deps, archive, opts.tier);
-    const members = opts.version ? [opts.version.memberPath] : opts.members;
-    const job = await svc.retrieveArchive(archive.id, tier, { restoreTo: to, members });
+    // A version goes through restoreFileVersion as when local, so it lands as <to>/<name> either way.
+    const result = opts.version
+      ? await svc.restoreFileVersion(opts.version, to, { tier, overwrite: opts.overwrite })
+      : { status: 'retrieving' as const, files: [], job: await svc.retrieveArchive(archive.id, tier, { restoreTo: to, members: opts.members }) };
     deps.vaults.markArchivesStale();
     deps.jobs.refresh();
-    void vscode.window.showInformationMessage(`"${archive.name}" is frozen: retrieval started (${tier}). Freezer restores into ${to} when it completes.`);
-    return { status: 'retrieving', files: [], job };
+    if (result.status === 'retrieving') void vscode.window.showInformationMessage(`"${archive.name}" is frozen: retrieval started (${tier}). Freezer restores into ${to} when it completes.`);
+    return result;
   }
   const title = opts.version ? `Restoring ${opts.version.name}` : `Restoring from ${archive.name}`;
   const result = await runWithProgress(deps.transfers, title, ({ signal, onProgress }) => (opts.version

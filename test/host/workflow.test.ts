@@ -219,7 +219,7 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     const result: RestoreResult = await run('freezer.restoreFile', version, vscode.Uri.file(to), { tier: 'Expedited' });
     assert.strictEqual(result.status, 'retrieving');
     assert.strictEqual(result.job?.tier, 'Expedited');
-    // The job watcher restores when Glacier reports the job done.
+    // The job watcher restores when Glacier reports the job done, as <to>/<name> like a local restore.
     const found = await waitFor('the file restored after the retrieval', () => {
       const hits: string[] = [];
       const walk = (d: string): void => {
@@ -231,6 +231,7 @@ describe('Freezer on the local endpoint, from the views and commands', function 
       walk(to);
       return hits[0];
     }, 30000, 100);
+    assert.strictEqual(found, path.join(to, 'late.bin'));
     assert.ok(fs.readFileSync(found).equals(data));
     await svc.removeArchive(a.id);
   });
