@@ -275,6 +275,18 @@ test('with a default key, the builder encrypts: the preview names the key and th
   assert.equal(fs.readFileSync(path.join(dir, built[0])).subarray(0, 4).toString('ascii'), 'FZR1');
 });
 
+test('New Archive on a vault in the Vaults view opens the builder on that vault', async () => {
+  const { page } = wb;
+  const vaultRow = page.locator('.pane-body .monaco-list-row', { hasText: 'second-vault' }).first();
+  await vaultRow.hover();
+  await vaultRow.locator('.action-label[aria-label^="New Archive"]').click();
+  await page.locator('.tab.active', { hasText: 'New Archive' }).waitFor();
+  frame = webview(page);
+  await waitReady(frame);
+  await frame.locator('#vault vscode-option', { hasText: 'second-vault' }).waitFor({ state: 'attached' });
+  assert.equal(await frame.locator('#vault').evaluate((el) => el.value), 'second-vault');
+});
+
 test('the panels ran under their strict CSP without a single violation (and a violation would be seen)', async () => {
   assert.deepEqual(cspViolations, []);
   // Control: an image from elsewhere and an inline script are refused, and the refusal reaches this log.
