@@ -5,11 +5,11 @@ import type { SourceFile } from '../archive/walk';
 import type { ArchiveRecord } from '../catalogue';
 import type { KeyMaterial } from '../crypto/keys';
 import { CancellationError, FreezerError, throwIfAborted } from '../errors';
+import { CatalogueUploadSessionStore } from '../glacier/catalogueUploadSessionStore';
 import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/multipartUploader';
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
-import { catalogueUploadSessions } from './catalogueUploadSessions';
 import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
@@ -119,7 +119,7 @@ export async function upload(
     out = await uploadArchiveFile({
       clients: ctx.clients, vault: a.vaultName, file, description: a.description,
       partSize: ctx.opts.glacier.chunkSize, concurrency: ctx.opts.glacier.threads,
-      sessionStore: pausedByDispose(catalogueUploadSessions(ctx.catalogue), ctx.lifetime.signal), sessionKey: String(a.id),
+      sessionStore: pausedByDispose(new CatalogueUploadSessionStore(ctx.catalogue), ctx.lifetime.signal), sessionKey: String(a.id),
       signal, logger: ctx.log,
       // One report per part (at most one per MiB): parts are the upload's natural steps.
       onProgress: (p) => meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }, true),
