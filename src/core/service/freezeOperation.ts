@@ -32,6 +32,8 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   const encryption = !key ? 'none' : key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc';
 
   const row = await ctx.catalogue.write((tx) => {
+    // The user's choice stands even if this freeze fails or is cancelled.
+    for (const p of req.manualExclusions ?? []) tx.addManualExclusion(path.resolve(p));
     const a = tx.addArchive({ vaultId: vault.id, description: '', compression, format: encryption, keyId: key?.id ?? null, building: true });
     return tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) });
   });

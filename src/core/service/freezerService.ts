@@ -2,6 +2,7 @@ import { Catalogue } from '../catalogue';
 import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import * as archives from './archiveOperations';
+import { listArchiveMembers } from './archiveMembers';
 import { freeze, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
@@ -54,6 +55,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
 
     listArchives: (vault, page) => archives.listArchives(ctx, vault, page),
     getArchive: (id) => archives.getArchive(ctx, id),
+    listArchiveMembers: (id, page) => listArchiveMembers(ctx, id, page),
     async scanSelection(sources, filters, signal) {
       return (await scanSelection(ctx.catalogue, ctx.log, sources, effectiveFilters(filters, opts.defaultFilters), signal)).entries;
     },

@@ -7,7 +7,7 @@ import type { GlacierConfig } from '../glacier/config';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
 import type {
-  ArchiveInfo, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
+  ArchiveInfo, ArchiveMember, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
   RestoreResult, RetrievalEstimate, SelectionEntry, SelectionFilters, Tier, VaultInfo,
 } from './types';
 
@@ -52,6 +52,8 @@ export interface FreezerService {
   // Archives
   listArchives(vault: string, page?: { offset: number; limit: number }): Promise<{ items: ArchiveInfo[]; total: number }>;
   getArchive(id: number): Promise<ArchiveInfo | undefined>;
+  /** Files an archive holds, in tar order; `total` is the whole count. Unknown archive: ArchiveNotFound. */
+  listArchiveMembers(id: number, page?: { offset: number; limit: number }): Promise<{ items: ArchiveMember[]; total: number }>;
   scanSelection(sources: string[], filters?: SelectionFilters, signal?: AbortSignal): Promise<SelectionEntry[]>;
   freeze(req: FreezeRequest): Promise<ArchiveInfo>;
   /** Resumes uploads a previous run left unfinished (crash, kill, lost network). */

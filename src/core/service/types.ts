@@ -131,8 +131,21 @@ export interface FreezeRequest {
   /** Key id to encrypt with; null for no encryption; undefined for the default key. */
   keyId?: string | null;
   filters?: SelectionFilters;
+  /**
+   * Files the user unselected by hand in the archive builder: remembered in the catalogue as manual
+   * exclusions, so later scans leave them out (reason `manual`) until the filter is turned off.
+   */
+  manualExclusions?: string[];
   signal?: AbortSignal;
   onProgress?: (p: ActivityProgress) => void;
+}
+
+/** A file an archive holds, by original path (what the read-only archive builder lists). */
+export interface ArchiveMember {
+  path: string;
+  size: number;
+  sha256: string;
+  mtimeMs?: number;
 }
 
 export interface RetrievalEstimate {

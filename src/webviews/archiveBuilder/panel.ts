@@ -222,7 +222,7 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
       const sub = token.onCancellationRequested(() => abort.abort());
       let lastPercent = 0;
       let lastReport = 0;
-      const full: FreezeRequest & { manualExclusions?: string[] } = {
+      const full: FreezeRequest = {
         ...req,
         signal: abort.signal,
         onProgress: (p) => {
@@ -234,7 +234,7 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
           progress.report({ message: progressMessage(p), increment: Math.max(0, phaseShare - lastPercent) });
           lastPercent = Math.max(lastPercent, phaseShare);
         },
-        // Remembered by services that keep manual exclusions with the freeze request.
+        // Remembered in the catalogue: later scans leave these files out (filter "manual exclusions").
         ...(manuallyExcluded.length ? { manualExclusions: manuallyExcluded } : {}),
       };
       try {
