@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { openWorkbench } from './support.mjs';
 import { answerFileDialog, baseSettings, runCommand, waitReady, webview } from './webviews/helpers.mjs';
 import {
-  clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, input, pick, sha, showContainer, toast, until, viewRow, widenSidebar, writeRandomFiles,
+  clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, input, pick, sha, showContainer, toast, until, viewRow, widenSidebar, writeRandomFiles, withFailureShot,
 } from './journeys/helpers.mjs';
 
 let wb;
@@ -33,7 +33,7 @@ before(async () => {
 });
 after(async () => { await wb?.close(); });
 
-test('first run: the welcome view offers the local endpoint; a vault is created', async () => {
+test('first run: the welcome view offers the local endpoint; a vault is created', () => withFailureShot(() => wb, 'first-run', async () => {
   await showContainer(page, 'Freezer');
   const useLocal = page.getByRole('button', { name: /Use the Local Endpoint/ }).first();
   await useLocal.waitFor();
@@ -47,9 +47,9 @@ test('first run: the welcome view offers the local endpoint; a vault is created'
   await viewRow(page, 'Vaults', 'photos-vault').first().waitFor();
   await clearToasts(page);
   await widenSidebar(page);
-});
+}));
 
-test('journey 1: Explorer → Freeze Folder → building with "file N of M" → liquid', async () => {
+test('journey 1: Explorer → Freeze Folder → building with "file N of M" → liquid', () => withFailureShot(() => wb, 'journey-1', async () => {
   await freezeFromExplorer(page, 'photos', 'photos-vault');
   await showContainer(page, 'Freezer');
   await expandRow(viewRow(page, 'Vaults', 'photos-vault').first());
@@ -69,9 +69,9 @@ test('journey 1: Explorer → Freeze Folder → building with "file N of M" → 
   await page.waitForTimeout(800);
   await shot('1-liquid');
   await clearToasts(page);
-});
+}));
 
-test('journey 2: Disconnect → frozen; Retrieve (Expedited) → melting → melted → download → liquid; the bytes restore', async () => {
+test('journey 2: Disconnect → frozen; Retrieve (Expedited) → melting → melted → download → liquid; the bytes restore', () => withFailureShot(() => wb, 'journey-2', async () => {
   await contextMenu(page, archiveRow('liquid').first(), 'Disconnect');
   await page.getByRole('button', { name: 'Delete Local File' }).click();
   const frozen = archiveRow(/frozen · /).first();
@@ -106,9 +106,9 @@ test('journey 2: Disconnect → frozen; Retrieve (Expedited) → melting → mel
   assert.equal(sha(fs.readFileSync(restored)), sha(fs.readFileSync(path.join(wb.workspace, probe))));
   await until(() => Promise.resolve(countFiles(target) === 201), 60000, 'all 201 files restored');
   await clearToasts(page);
-});
+}));
 
-test('the archive builder lists a folder\'s files with the filters', async () => {
+test('the archive builder lists a folder\'s files with the filters', () => withFailureShot(() => wb, 'builder', async () => {
   await runCommand(page, 'Freezer: New Archive…');
   const frame = webview(page);
   await waitReady(frame);
@@ -118,9 +118,9 @@ test('the archive builder lists a folder\'s files with the filters', async () =>
   await shot('builder');
   await page.keyboard.press('Control+W');
   await page.waitForTimeout(500);
-});
+}));
 
-test('journey 6: Remove Archive needs the confirmation sentence; gone after an inventory', async () => {
+test('journey 6: Remove Archive needs the confirmation sentence; gone after an inventory', () => withFailureShot(() => wb, 'journey-6', async () => {
   await freezeFromExplorer(page, 'scratch', 'photos-vault');
   await showContainer(page, 'Freezer');
   await archiveRow(/^scratch.*liquid/).first().waitFor({ timeout: 60000 });
@@ -152,7 +152,7 @@ test('journey 6: Remove Archive needs the confirmation sentence; gone after an i
   assert.equal(await archiveRow(/^scratch/).count(), 0, 'the removed archive stays gone');
   assert.equal(await archiveRow(/^photos-\d/).count(), 1, 'the other archive stays');
   assert.match(await viewRow(page, 'Vaults', 'photos-vault').first().textContent(), /1 archive\b/);
-});
+}));
 
 function findFile(dir, name) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name === name) return path.join(e.parentPath ?? e.path, e.name);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { openWorkbench } from './support.mjs';
 import { answerFileDialog, baseSettings, createVault, fill, openFreezer, runCommand, waitReady, webview } from './webviews/helpers.mjs';
 import {
-  clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, sha, showContainer, toast, until, viewRow, widenSidebar,
+  clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, sha, showContainer, toast, until, viewRow, widenSidebar, withFailureShot,
 } from './journeys/helpers.mjs';
 
 // Both profiles share the catalogue and the local endpoint's data (as two machines share a vault);
@@ -49,7 +49,7 @@ after(async () => {
   fs.rmSync(shared, { recursive: true, force: true });
 });
 
-test('journey 3: a file frozen twice shows two versions; the older one restores byte for byte', async () => {
+test('journey 3: a file frozen twice shows two versions; the older one restores byte for byte', () => withFailureShot(() => wb, 'journey-3', async () => {
   await freezeFromExplorer(page, 'docs', 'docs-vault');
   await toast(page, /Froze docs into/).first().waitFor({ timeout: 60000 });
   await clearToasts(page);
@@ -82,11 +82,11 @@ test('journey 3: a file frozen twice shows two versions; the older one restores 
   await toast(page, /Restored 1 file into/).first().waitFor();
   await shot('3-restored');
   await clearToasts(page);
-});
+}));
 
 let exported;
 let keyId;
-test('journey 4a: Settings → create a key, make it default, export it; an archive is frozen with it', async () => {
+test('journey 4a: Settings → create a key, make it default, export it; an archive is frozen with it', () => withFailureShot(() => wb, 'journey-4a', async () => {
   await runCommand(page, 'Freezer: Manage Encryption Keys');
   const frame = webview(page);
   await waitReady(frame);
@@ -98,7 +98,7 @@ test('journey 4a: Settings → create a key, make it default, export it; an arch
   await row.getByText('Make Default').click();
   await frame.locator('#keyRows tr', { hasText: 'journey key' }).filter({ hasText: '● default' }).waitFor();
   await shot('4-settings-keys');
-  exported = path.join(wb.scratch, 'journey-key.json');
+  exported = path.join(shared, 'journey-key.json');
   await row.getByText('Save…').click();
   await answerFileDialog(page, exported, undefined);
   await frame.locator('#keyMessage', { hasText: 'saved to' }).waitFor();
@@ -116,9 +116,9 @@ test('journey 4a: Settings → create a key, make it default, export it; an arch
   // The file on disk is encrypted: the plain bytes do not appear in the archive.
   await wb.close();
   wb = undefined;
-});
+}));
 
-test('journey 4b: on a fresh profile the archive needs the key; imported, it restores', async () => {
+test('journey 4b: on a fresh profile the archive needs the key; imported, it restores', () => withFailureShot(() => wb, 'journey-4b', async () => {
   wb = await openWorkbench({ settings });
   page = wb.page;
   await openFreezer(page);
@@ -155,4 +155,4 @@ test('journey 4b: on a fresh profile the archive needs the key; imported, it res
   const restored = await until(() => Promise.resolve(fs.readdirSync(target, { recursive: true }).find((f) => f.endsWith('secret.bin'))), 30000, 'the restored file');
   const bytes = await until(async () => { const b = fs.readFileSync(path.join(target, restored)); return b.length === secret.length && b; }, 30000, 'all bytes');
   assert.equal(sha(bytes), sha(secret));
-});
+}));

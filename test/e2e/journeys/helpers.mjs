@@ -102,3 +102,30 @@ export async function widenSidebar(page, width = 560) {
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
 }
+
+/** Runs `fn`; on failure saves a screenshot `FAIL-<name>` of the workbench first (what the user saw). */
+export async function withFailureShot(getWb, name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    await getWb()?.shot(`FAIL-${name}`).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Waits for a notification whose text matches and returns its text: as a toast, or (toasts hide
+ * themselves after a while) in the notification center.
+ */
+export async function notification(page, re, timeout = 30000) {
+  const t = toast(page, re).first();
+  if (await t.waitFor({ timeout }).then(() => true, () => false)) return t.textContent();
+  await page.keyboard.press('Escape');
+  await page.locator('.statusbar-item', { has: page.locator('.codicon-bell, .codicon-bell-dot, .codicon-bell-slash') }).first().click();
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: re }).first();
+  const found = await item.waitFor({ timeout: 3000 }).then(() => item.textContent(), () => undefined);
+  const all = await page.locator('.notifications-center').textContent().catch(() => '');
+  await page.keyboard.press('Escape');
+  if (!found) throw new Error(`no notification matching ${re}; the notification center shows: ${all}`);
+  return found;
+}
