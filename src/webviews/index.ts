@@ -25,6 +25,36 @@ export function builderArgs(a0: unknown, a1?: unknown): BuilderArgs {
   return {};
 }
 
+/** The archive id `freezer.showArchive` was invoked with: a Vaults archive item (`{ archive: { id } }`), `{ id }`, or an id. */
+export function archiveIdOf(a0: unknown): number | undefined {
+  const id = (v: unknown): number | undefined => {
+    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
+  if (a0 && typeof a0 === 'object') {
+    const o = a0 as { archive?: { id?: unknown }; id?: unknown };
+    return id(o.archive?.id) ?? id(o.id);
+  }
+  return id(a0);
+}
+
+/** Without an archive (the command palette): the user picks one from every vault the catalogue knows. */
+async function pickArchive(deps: WebviewDeps): Promise<number | undefined> {
+  const svc = await deps.host.ready();
+  const items: Array<vscode.QuickPickItem & { id: number }> = [];
+  for (const v of await svc.listVaults()) {
+    for (const a of (await svc.listArchives(v.name)).items) {
+      items.push({ id: a.id, label: a.name, description: v.name, detail: `${a.fileCount} file${a.fileCount === 1 ? '' : 's'} · ${a.state} · ${a.createdAt.slice(0, 10)}` });
+    }
+  }
+  if (!items.length) {
+    void vscode.window.showInformationMessage('Freezer: no archive yet. Build one with "Freezer: New Archive…".');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: 'Show Archive Contents', placeHolder: 'Archive to show', matchOnDescription: true, matchOnDetail: true });
+  return pick?.id;
+}
+
 function sectionOf(state: unknown, fallback: Section): Section {
   const s = (state as { section?: unknown } | undefined)?.section;
   return SECTIONS.includes(s as Section) ? (s as Section) : fallback;
@@ -38,12 +68,18 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
   const { log } = deps;
   context.subscriptions.push(
     registerCommand(log, 'freezer.newArchive', (a0?: unknown, a1?: unknown) => { ArchiveBuilderPanel.open(context, deps, builderArgs(a0, a1)); }),
+    registerCommand(log, 'freezer.showArchive', async (a0?: unknown) => {
+      const archiveId = archiveIdOf(a0) ?? (await pickArchive(deps));
+      if (archiveId !== undefined) ArchiveBuilderPanel.open(context, deps, { archiveId });
+    }),
     registerCommand(log, 'freezer.openSettings', (section?: unknown) => { SettingsPanel.show(context, deps, sectionOf({ section }, 'aws')); }),
     registerCommand(log, 'freezer.manageKeys', () => { SettingsPanel.show(context, deps, 'encryption'); }),
     vscode.window.registerWebviewPanelSerializer(BUILDER_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel) {
-        // The webview restores its own state (getState) and asks for a rescan of its sources.
-        new ArchiveBuilderPanel(panel, context, deps, {});
+      async deserializeWebviewPanel(panel, state: unknown) {
+        // The webview restores its own state (getState) and asks for a rescan of its sources, or for the
+        // members of the archive it showed.
+        const archiveId = archiveIdOf((state as { archiveId?: unknown } | undefined)?.archiveId);
+        new ArchiveBuilderPanel(panel, context, deps, archiveId === undefined ? {} : { archiveId });
       },
     }),
     vscode.window.registerWebviewPanelSerializer(SETTINGS_VIEW_TYPE, {

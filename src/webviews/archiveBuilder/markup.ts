@@ -2,7 +2,7 @@
 export const builderBody = /* html */ `
 <main class="page builder">
   <div id="problem" class="banner row hidden" role="alert"><span id="problemText" class="grow"></span><vscode-button id="openSettings" secondary>Open Freezer Settings</vscode-button></div>
-  <div class="toolbar" role="toolbar" aria-label="Archive">
+  <div id="toolbar" class="toolbar" role="toolbar" aria-label="Archive">
     <vscode-button id="addFiles" secondary>Add Files…</vscode-button>
     <vscode-button id="addFolders" secondary>Add Folders…</vscode-button>
     <span class="sep"></span>
@@ -32,7 +32,7 @@ export const builderBody = /* html */ `
   </section>
   <div id="descriptionWarning" class="warning hidden"></div>
 
-  <section class="regex row">
+  <section id="regexSection" class="regex row">
     <vscode-textfield id="regex" placeholder="Regular expression on the full path, e.g. /node_modules/|\\.tmp$"></vscode-textfield>
     <vscode-button id="applyRegex" secondary>Apply Filter</vscode-button>
     <vscode-button id="clearRegex" secondary>Clear Filter</vscode-button>
@@ -45,9 +45,9 @@ export const builderBody = /* html */ `
     <div id="spacer" class="vlist-spacer"></div>
     <div id="empty" class="vlist-empty">Add files or folders to start.</div>
   </div>
-  <p class="caveat">Files are the same when name, size and SHA-256 match. Copies left out because they are already
+  <p id="caveat" class="caveat">Files are the same when name, size and SHA-256 match. Copies left out because they are already
   frozen elsewhere are <strong>missing when a folder is restored from this archive alone</strong>; when such copies sit
   here and there in a folder, keep them selected so this archive restores the folder whole.</p>
-  <p class="hint muted">Click a file or press Space to select or unselect it (double-click works too). Unselecting by hand
+  <p id="hint" class="hint muted">Click a file or press Space to select or unselect it (double-click works too). Unselecting by hand
   remembers the file as a manual exclusion.</p>
 </main>`;

@@ -13,7 +13,7 @@ import { renderHtml, webviewOptions } from '../shared/html';
 import { builderBody } from './markup';
 import {
   BUILDER_PANEL, BUILDER_VIEW_TYPE, COMPRESSIONS,
-  type ApplyParams, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type ScanResult,
+  type ApplyParams, type ArchiveView, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type Row, type ScanResult,
 } from './protocol';
 import { toRow } from './rows';
 import { parseBuilderRequest, type BuilderRequest } from './validate';
@@ -21,6 +21,8 @@ import { parseBuilderRequest, type BuilderRequest } from './validate';
 export interface BuilderArgs {
   vault?: string;
   preselect?: string[];
+  /** Shows this existing archive read-only instead of building a new one. */
+  archiveId?: number;
 }
 
 const keyChoice = (k: KeyInfo): KeyChoice => ({ id: k.id, label: k.label, algorithm: k.algorithm, isDefault: k.isDefault, legacy: k.legacy });
@@ -37,7 +39,8 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
   private keys: KeyInfo[] = [];
 
   static open(context: vscode.ExtensionContext, deps: WebviewDeps, args: BuilderArgs): ArchiveBuilderPanel {
-    const panel = vscode.window.createWebviewPanel(BUILDER_VIEW_TYPE, 'New Archive', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    const title = args.archiveId === undefined ? 'New Archive' : 'Archive Contents';
+    const panel = vscode.window.createWebviewPanel(BUILDER_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
     return new ArchiveBuilderPanel(panel, context, deps, args);
   }
 
@@ -51,13 +54,14 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'freezer.svg');
     this.conn = new WebviewConnection(panel.webview, parseBuilderRequest, {
       ready: () => this.init(),
-      addFiles: (p) => this.pick(false, p.alreadyFrozen),
-      addFolders: (p) => this.pick(true, p.alreadyFrozen),
-      scan: (p) => this.scan(p.sources, p.alreadyFrozen),
+      addFiles: (p) => this.editable(() => this.pick(false, p.alreadyFrozen)),
+      addFolders: (p) => this.editable(() => this.pick(true, p.alreadyFrozen)),
+      scan: (p) => this.editable(() => this.scan(p.sources, p.alreadyFrozen)),
       previewDescription: (p) => this.preview(p.name, p.compression, p.keyId),
-      chooseOutput: () => this.chooseOutput(),
+      chooseOutput: () => this.editable(() => this.chooseOutput()),
       openSettings: async () => { await vscode.commands.executeCommand('freezer.openSettings'); return null; },
-      apply: (p) => this.apply(p),
+      apply: (p) => this.editable(() => this.apply(p)),
+      members: (p) => this.members(p.offset, p.limit),
     }, deps.log, 'archive builder');
     this.disposables.push(
       this.conn,
@@ -67,7 +71,36 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       deps.host.onDidChange(() => void this.pushLists()),
       deps.host.onDidChangeData((kind) => { if (kind === 'vaults' || kind === 'keys') void this.pushLists(); }),
     );
-    panel.webview.html = renderHtml(panel.webview, context.extensionUri, BUILDER_PANEL, 'New Archive', builderBody);
+    panel.webview.html = renderHtml(panel.webview, context.extensionUri, BUILDER_PANEL, args.archiveId === undefined ? 'New Archive' : 'Archive Contents', builderBody);
+  }
+
+  /** The read-only panel (an existing archive) refuses every request that would change or build something. */
+  private editable<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.args.archiveId !== undefined) {
+      return Promise.reject(new FreezerError('InvalidMessage', 'This panel shows an existing archive: it cannot be changed. Use New Archive to build one.'));
+    }
+    return fn();
+  }
+
+  private async members(offset: number, limit: number): Promise<{ rows: Row[]; total: number }> {
+    if (this.args.archiveId === undefined) throw new FreezerError('InvalidMessage', 'Only the view of an existing archive lists archive members.');
+    const svc = await this.deps.host.ready();
+    const page = await svc.listArchiveMembers(this.args.archiveId, { offset, limit });
+    return { rows: page.items.map((m): Row => [m.path, m.size, 0]), total: page.total };
+  }
+
+  private async archiveView(id: number): Promise<ArchiveView> {
+    const svc = await this.deps.host.ready();
+    const a = await svc.getArchive(id);
+    if (!a) throw new FreezerError('ArchiveNotFound', `Archive ${id} is not in the catalogue any more; refresh the Vaults view.`);
+    const key = a.encryption?.keyId ? (await svc.listKeys()).find((k) => k.id === a.encryption?.keyId) : undefined;
+    const encryption = !a.encryption ? 'None (not encrypted)'
+      : `${a.encryption.format === 'fzr1' ? 'AES-256 (fzr1)' : 'legacy CBC'}${a.encryption.keyId ? ` · key ${key?.label || a.encryption.keyId}${key ? '' : ' (not in this machine\'s key list)'}` : ''}`;
+    this.panel.title = `Archive: ${a.name}`;
+    return {
+      id: a.id, name: a.name, vault: a.vault, description: a.description, compression: a.compression, encryption,
+      state: a.state, fileCount: a.fileCount, ...(a.localFile ? { localFile: a.localFile } : {}),
+    };
   }
 
   private async init(): Promise<BuilderInit> {
@@ -84,6 +117,17 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       ...(this.args.vault ? { vault: this.args.vault } : {}),
     };
     if (!init.configured) return init;
+    if (this.args.archiveId !== undefined) {
+      init.readOnly = true;
+      try {
+        init.archive = await this.archiveView(this.args.archiveId);
+        init.vaults = [init.archive.vault];
+        init.compression = init.archive.compression;
+      } catch (e) {
+        init.problem = e instanceof Error ? e.message : String(e);
+      }
+      return init;
+    }
     try {
       const svc = await this.deps.host.ready();
       const [vaults, keys] = await Promise.all([svc.listVaults(), svc.listKeys()]);
@@ -98,7 +142,8 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
 
   private async pushLists(): Promise<void> {
     const svc = this.deps.host.now;
-    if (!svc) return;
+    // The read-only view keeps the archive's own vault and key.
+    if (!svc || this.args.archiveId !== undefined) return;
     try {
       const [vaults, keys] = await Promise.all([svc.listVaults(), svc.listKeys()]);
       this.keys = keys;

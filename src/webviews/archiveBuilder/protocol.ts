@@ -23,7 +23,29 @@ export interface KeyChoice {
   legacy: boolean;
 }
 
+/** The archive a read-only builder shows (an existing archive: nothing can be changed). */
+export interface ArchiveView {
+  id: number;
+  name: string;
+  vault: string;
+  /** Glacier description as stored. */
+  description: string;
+  compression: Compression;
+  /** "None", or the format and key label. */
+  encryption: string;
+  state: string;
+  fileCount: number;
+  localFile?: string;
+}
+
+/** Largest page of members the webview asks for at once. */
+export const MEMBERS_PAGE = 5000;
+
 export interface BuilderInit {
+  /** Set when the panel shows an existing archive (`freezer.showArchive`): nothing can be changed. */
+  readOnly?: true;
+  /** The archive shown read-only (missing when it could not be read: see `problem`). */
+  archive?: ArchiveView;
   /** False when Freezer is not set up yet (the panel explains and offers the settings). */
   configured: boolean;
   /** Set when the service could not start or list vaults. */
@@ -84,6 +106,8 @@ export interface BuilderRequests {
   chooseOutput: { params: Record<string, never>; result: { uploadFolder: string } | null };
   openSettings: { params: Record<string, never>; result: null };
   apply: { params: ApplyParams; result: { started: true } };
+  /** A page of the shown archive's files (read-only panel only): rows carry no filter bits. */
+  members: { params: { offset: number; limit: number }; result: { rows: Row[]; total: number } };
 }
 
 /** Extension → webview events. */
@@ -98,6 +122,8 @@ export const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'n
 /** What the webview keeps with setState (restored after hide/show and reload). */
 export interface BuilderState {
   version: 1;
+  /** Set in the read-only panel: the archive shown (the other fields are then unused). */
+  archiveId?: number;
   sources: string[];
   vault: string;
   name: string;

@@ -1,7 +1,7 @@
 /** Validation of every message the archive builder webview sends (see ../shared/validate.ts). */
 import { LIMITS } from '../shared/protocol';
-import { absolutePath, arrayOf, bool, emptyParams, nullable, object, oneOf, parseRequest, str, type Check } from '../shared/validate';
-import { COMPRESSIONS, type ApplyParams, type BuilderRequests } from './protocol';
+import { absolutePath, arrayOf, bool, emptyParams, int, nullable, object, oneOf, parseRequest, str, type Check } from '../shared/validate';
+import { COMPRESSIONS, MEMBERS_PAGE, type ApplyParams, type BuilderRequests } from './protocol';
 
 type Params<K extends keyof BuilderRequests> = BuilderRequests[K]['params'];
 
@@ -29,6 +29,7 @@ export const builderRequestChecks: { [K in keyof BuilderRequests]: Check<Params<
   chooseOutput: emptyParams,
   openSettings: emptyParams,
   apply,
+  members: object({ offset: int(0, 100_000_000), limit: int(1, MEMBERS_PAGE) }),
 };
 
 export type BuilderRequest = { [K in keyof BuilderRequests]: { id: number; method: K; params: Params<K> } }[keyof BuilderRequests];

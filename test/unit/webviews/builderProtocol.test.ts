@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MEMBERS_PAGE } from '../../../src/webviews/archiveBuilder/protocol';
 import { parseBuilderRequest } from '../../../src/webviews/archiveBuilder/validate';
 import { LIMITS } from '../../../src/webviews/shared/protocol';
 import { InvalidMessageError, requestIdOf } from '../../../src/webviews/shared/validate';
@@ -86,4 +87,15 @@ test('a rejection message never echoes the offending value', () => {
   } catch (e) {
     assert.ok(!(e as Error).message.includes(secret));
   }
+});
+
+test('members pages of the read-only view: whole, bounded numbers only, no archive id from the page', () => {
+  const m = parseBuilderRequest(req('members', { offset: 5000, limit: MEMBERS_PAGE }));
+  assert.deepEqual(m.params, { offset: 5000, limit: MEMBERS_PAGE });
+  rejects(req('members', { offset: 0, limit: MEMBERS_PAGE + 1 }), /limit/);
+  rejects(req('members', { offset: -1, limit: 10 }), /offset/);
+  rejects(req('members', { offset: 1.5, limit: 10 }), /offset/);
+  rejects(req('members', { offset: '0', limit: 10 }), /offset/);
+  rejects(req('members', { offset: 0, limit: 0 }), /limit/);
+  rejects(req('members', { offset: 0, limit: 10, archiveId: 3 }), /archiveId/);
 });

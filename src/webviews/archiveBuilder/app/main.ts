@@ -9,11 +9,11 @@ import { formatBytes, formatDuration } from '../../shared/format';
 import { byId, connect, setOptions } from '../../shared/app/rpc';
 import { VirtualList } from '../../shared/app/virtualList';
 import {
-  REASON, type BuilderEvents, type BuilderInit, type BuilderRequests, type BuilderState, type KeyChoice, type Row, type ScanResult,
+  MEMBERS_PAGE, REASON, type ArchiveView, type BuilderEvents, type BuilderInit, type BuilderRequests, type BuilderState, type KeyChoice, type Row, type ScanResult,
 } from '../protocol';
 import type { Compression } from '../../../core/archive/description';
 
-type Field = HTMLElement & { value: string };
+type Field = HTMLElement & { value: string; disabled: boolean };
 type Check = HTMLElement & { checked: boolean };
 type Button = HTMLElement & { disabled: boolean };
 
@@ -26,6 +26,10 @@ const rpc = connect<BuilderRequests, BuilderEvents>();
 
 const ui = {
   problem: byId('problem'),
+  toolbar: byId('toolbar'),
+  regexSection: byId('regexSection'),
+  caveat: byId('caveat'),
+  hint: byId('hint'),
   problemText: byId('problemText'),
   openSettings: byId<Button>('openSettings'),
   addFiles: byId<Button>('addFiles'),
@@ -68,6 +72,9 @@ let keys: KeyChoice[] = [];
 let active = -1;
 let busy = false;
 let commonPrefix = '';
+/** Showing an existing archive: no selection, no filters, no actions. */
+let readOnly = false;
+let shownArchive: number | undefined;
 
 function activeBits(): number {
   return (ui.fAlreadyFrozen.checked ? REASON.alreadyFrozen : 0) | (ui.fBackup.checked ? REASON.backup : 0)
@@ -94,12 +101,12 @@ function reasonText(bits: number): string {
   return names.join(', ');
 }
 
-function computePrefix(): void {
-  if (!sources.length) {
+function computePrefix(paths: readonly string[] = sources): void {
+  if (!paths.length) {
     commonPrefix = '';
     return;
   }
-  const parents = sources.map((s) => s.replace(/[\\/][^\\/]*$/, ''));
+  const parents = paths.map((s) => s.replace(/[\\/][^\\/]*$/, ''));
   let p = parents[0];
   for (const q of parents) while (p && !(q === p || q.startsWith(p + '/') || q.startsWith(p + '\\'))) p = p.replace(/[\\/][^\\/]*$/, '');
   commonPrefix = p ? p + '/' : '';
@@ -126,7 +133,7 @@ const list = new VirtualList(ui.list, ui.spacer, {
       check = el.firstElementChild as HTMLElement;
     }
     const cells = el.children as HTMLCollectionOf<HTMLElement>;
-    cells[0].textContent = sel ? '☑' : '☐';
+    cells[0].textContent = readOnly ? '' : sel ? '☑' : '☐';
     cells[1].textContent = p.startsWith(commonPrefix) ? p.slice(commonPrefix.length) : p;
     cells[2].textContent = formatBytes(size);
     cells[3].textContent = hand[i] === BY_HAND_SELECTED ? `${reasonText(bits)} · kept by hand` : reasonText(bits);
@@ -138,7 +145,7 @@ const list = new VirtualList(ui.list, ui.spacer, {
 });
 
 function toggle(i: number): void {
-  if (i < 0 || i >= rows.length) return;
+  if (readOnly || i < 0 || i >= rows.length) return;
   hand[i] = isSelected(i) ? BY_HAND_EXCLUDED : BY_HAND_SELECTED;
   // Selecting by hand a file that has no filter against it just clears the hand mark.
   if (hand[i] === BY_HAND_SELECTED && (rows[i][2] | (regexHit[i] ? REASON.regex : 0)) === 0) hand[i] = 0;
@@ -188,6 +195,11 @@ function updateSummary(): void {
       bytes += rows[i][1];
     }
   }
+  if (readOnly) {
+    ui.summary.textContent = `${rows.length.toLocaleString('en-US')} files · ${formatBytes(bytes)} before compression · read-only view of an existing archive`;
+    ui.empty.hidden = rows.length > 0;
+    return;
+  }
   const c = (ui.compression.value || 'gzip') as Compression;
   // tar: a 512-byte header per file plus padding to 512 (about 256 on average); headers compress very well.
   const estimate = Math.round(bytes * RATIO[c] + n * (c === 'none' ? 768 : 64) + 1024);
@@ -201,6 +213,7 @@ function updateSummary(): void {
 
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
 function updateDescriptionSoon(): void {
+  if (readOnly) return;
   clearTimeout(previewTimer);
   previewTimer = setTimeout(async () => {
     try {
@@ -237,7 +250,7 @@ function save(): void {
     else if (hand[i] === BY_HAND_SELECTED) forced.push(rows[i][0]);
   }
   const state: BuilderState = {
-    version: 1, sources, vault: ui.vault.value, name: ui.name.value, compression: (ui.compression.value || 'gzip') as Compression,
+    version: 1, ...(shownArchive === undefined ? {} : { archiveId: shownArchive }), sources: readOnly ? [] : sources, vault: ui.vault.value, name: ui.name.value, compression: (ui.compression.value || 'gzip') as Compression,
     keyId: ui.key.value || null,
     filters: { alreadyFrozen: ui.fAlreadyFrozen.checked, backup: ui.fBackup.checked, exclusionPath: ui.fExclusion.checked, manual: ui.fManual.checked },
     regex: regexApplied, manual, forced, removed: [...removed], scrollTop: ui.list.scrollTop,
@@ -433,8 +446,50 @@ function showKeys(list: KeyChoice[], preferred?: string | null): void {
   updateDescriptionSoon();
 }
 
-rpc.on('vaults', (d) => showVaults(d.vaults));
-rpc.on('keys', (d) => showKeys(d.keys));
+rpc.on('vaults', (d) => { if (!readOnly) showVaults(d.vaults); });
+rpc.on('keys', (d) => { if (!readOnly) showKeys(d.keys); });
+
+// ---- read-only view of an existing archive ----
+function enterReadOnly(): void {
+  readOnly = true;
+  document.body.dataset.readonly = 'true';
+  for (const el of [ui.toolbar, ui.regexSection, ui.caveat, ui.hint, ui.chooseOutput, ui.descriptionWarning]) el.classList.add('hidden');
+  for (const el of [ui.name, ui.vault, ui.compression, ui.key]) {
+    el.disabled = true;
+    el.setAttribute('aria-readonly', 'true');
+  }
+  ui.list.removeAttribute('aria-multiselectable');
+  ui.empty.textContent = 'This archive holds no files.';
+}
+
+async function showArchive(a: ArchiveView, saved: BuilderState | undefined): Promise<void> {
+  shownArchive = a.id;
+  ui.name.value = a.name;
+  setOptions(ui.vault, [{ value: a.vault, label: a.vault }], a.vault);
+  setOptions(ui.compression, [{ value: a.compression, label: a.compression === 'none' ? 'none (tar only)' : a.compression }], a.compression);
+  setOptions(ui.key, [{ value: 'archive', label: a.encryption }], 'archive');
+  ui.output.textContent = a.localFile ?? 'No local copy: the archive is in Glacier only';
+  ui.description.textContent = a.description;
+  ui.descriptionLength.textContent = `${a.description.length} / ${init?.maxDescription ?? 1024} characters`;
+  ui.list.setAttribute('aria-label', `Files of archive ${a.name}`);
+  // Pages keep each message small; 100,000 files arrive in 20 steps.
+  const loaded: Row[] = [];
+  let total = a.fileCount;
+  while (loaded.length < total) {
+    const page = await rpc.call('members', { offset: loaded.length, limit: MEMBERS_PAGE });
+    total = page.total;
+    if (!page.rows.length) break;
+    for (const r of page.rows) loaded.push(r);
+    ui.summary.textContent = `Listing files… ${loaded.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+  }
+  rows = loaded;
+  hand = new Uint8Array(rows.length);
+  regexHit = new Uint8Array(rows.length);
+  byPath = new Map(rows.map((r, i) => [r[0], i]));
+  computePrefix(rows.map((r) => r[0]));
+  changed();
+  if (saved?.archiveId === a.id) list.scrollTo(saved.scrollTop);
+}
 
 // ---- start: handshake, then restore or preselect ----
 async function start(): Promise<void> {
@@ -445,6 +500,14 @@ async function start(): Promise<void> {
       ? `Freezer could not list vaults: ${init.problem}`
       : 'Freezer is not set up yet: open Freezer settings (or use the local endpoint) before building an archive.';
     ui.problem.classList.remove('hidden');
+  }
+  if (init.readOnly) {
+    enterReadOnly();
+    if (init.archive) await showArchive(init.archive, saved);
+    else ui.problemText.textContent = `Freezer could not show this archive: ${init.problem ?? 'it is not in the catalogue'}`;
+    updateSummary();
+    document.body.dataset.ready = 'true';
+    return;
   }
   setOptions(ui.compression, init.compressions.map((c) => ({ value: c, label: c === 'none' ? 'none (tar only)' : c })), saved?.compression ?? init.compression);
   ui.output.textContent = init.uploadFolder;
