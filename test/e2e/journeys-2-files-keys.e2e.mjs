@@ -141,8 +141,8 @@ test('journey 4b: on a fresh profile the archive needs the key; imported, it res
   await runCommand(page, 'Freezer: Manage Encryption Keys');
   const frame = webview(page);
   await waitReady(frame);
-  await fill(frame, 'importJson', fs.readFileSync(exported, 'utf8'));
-  await frame.locator('#importKey').click();
+  await frame.locator('#importKeyFile').click();
+  await answerFileDialog(page, exported, 'Import Key');
   await frame.locator('#keyMessage', { hasText: 'Key imported' }).waitFor();
   await frame.locator(`#keyRows tr[data-key-id="${keyId}"]`).waitFor();
   await shot('4-key-imported');

@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { openWorkbench, root } from './support.mjs';
 import { answerFileDialog, baseSettings, createVault, openFreezer, runCommand } from './webviews/helpers.mjs';
 import {
-  clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, input, sha, showContainer, toast, until, viewRow, widenSidebar, notification, writeRandomFiles, withFailureShot,
+  chooseFolder, clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, pick, sha, showContainer, toast, until, viewRow, widenSidebar, notification, writeRandomFiles, withFailureShot,
 } from './journeys/helpers.mjs';
 
 let wb;
@@ -54,10 +54,12 @@ test('journey 5: import an AWS Freezer database → vaults, archives, files appe
   const target = path.join(wb.scratch, 'legacy-restore');
   fs.mkdirSync(target);
   await contextMenu(page, beach, 'Restore File Version');
-  await answerFileDialog(page, target, 'Restore Here');
-  // A frozen archive: the tier pick (if asked), then Glacier thaws it and Freezer restores when ready.
-  const tier = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Expedited' }).first();
-  if (await tier.waitFor({ timeout: 5000 }).then(() => true, () => false)) await tier.click();
+  // The archive is frozen: after the target folder, the retrieval tier (with size and cost);
+  // Glacier thaws it and Freezer restores when it is ready.
+  await chooseFolder(page, target, 'Restore Here');
+  await page.locator('.quick-input-widget', { hasText: 'Retrieve holiday' }).waitFor();
+  await shot('5-tier');
+  await pick(page, 'Expedited');
   const restored = path.join(target, 'beach.jpg');
   await until(() => Promise.resolve(fs.existsSync(restored) && fs.statSync(restored).size === 60_000), 90000, 'the legacy file restored');
   assert.equal(sha(fs.readFileSync(restored)), fixture.files['/home/ann/photos/beach.jpg']);
@@ -129,9 +131,12 @@ test('journey 7: faults, then the endpoint stops: a clear error; back again, the
     await viewRow(page, 'Vaults', /^videos-.*liquid/).first().waitFor({ timeout: 90000 });
     await runCommand(page, 'Freezer: Show Log');
     // The log tells the resume: only the missing parts were sent.
-    const log = page.locator('.part.panel', { hasText: /Resumed 1 unfinished upload/ }).first();
-    await log.waitFor({ timeout: 15000 });
-    const [, parts, sent] = /\((\d+) parts, (\d+) sent by this run\)/.exec(await log.textContent()) ?? [];
+    // (The output view renders spaces as no-break spaces.)
+    const logText = await until(async () => {
+      const t = (await page.locator('.part.panel').first().textContent()).replace(/\u00a0/g, ' ');
+      return /Resumed 1 unfinished upload/.test(t) && t;
+    }, 15000, 'the log line of the resume');
+    const [, parts, sent] = /\((\d+) parts, (\d+) sent by this run\)/.exec(logText) ?? [];
     assert.ok(Number(sent) >= 1 && Number(sent) < Number(parts), `resumed, not restarted: ${sent} of ${parts} parts sent after the restart`);
     await shot('7-resumed');
 
@@ -142,9 +147,8 @@ test('journey 7: faults, then the endpoint stops: a clear error; back again, the
     const target = path.join(wb.scratch, 'restored-videos');
     fs.mkdirSync(target);
     await contextMenu(page, viewRow(page, 'Vaults', /^videos-.*frozen/).first(), 'Restore Whole Archive');
-    await answerFileDialog(page, target, 'Restore Here');
-    const tier = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Expedited' }).first();
-    if (await tier.waitFor({ timeout: 5000 }).then(() => true, () => false)) await tier.click();
+    await chooseFolder(page, target, 'Restore Here');
+    await pick(page, 'Expedited');
     // No notification queue on this endpoint URL: the user asks Glacier with Refresh Jobs (Jobs title bar).
     const count = () => fs.readdirSync(target, { recursive: true }).filter((f) => /clip\d+\.bin$/.test(f)).length;
     for (let i = 0; i < 20 && count() < 20; i++) {

@@ -129,3 +129,13 @@ export async function notification(page, re, timeout = 30000) {
   if (!found) throw new Error(`no notification matching ${re}; the notification center shows: ${all}`);
   return found;
 }
+
+/** Answers VS Code's simple folder dialog with a path and its accept button, when another prompt follows. */
+export async function chooseFolder(page, p, okLabel) {
+  const field = input(page);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
+  await page.waitForTimeout(300);
+  await field.fill(p);
+  await page.waitForTimeout(800);
+  await page.locator('.quick-input-widget').getByRole('button', { name: okLabel }).first().click();
+}
