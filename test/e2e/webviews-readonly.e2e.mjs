@@ -1,6 +1,6 @@
 // The archive builder's read-only view of an existing archive: "Freezer: Show Archive Contents" (command
 // palette and the Vaults view's archive context menu) lists the archive's files with every field disabled
-// and no toolbar action.
+// and no toolbar action; a file unselected by hand before the freeze stays a manual exclusion afterwards.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,11 @@ after(async () => { await wb?.close(); });
 
 const rowTitles = () => frame.locator('.vrow:not([hidden])').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
 
-test('a small folder is frozen with the builder', async () => {
+const row = (name) => frame.locator(`.vrow:not([hidden])[title$="/${name}"]`);
+/** What the archive holds: c.txt is unselected by hand before the freeze (a manual exclusion). */
+const FROZEN = ['album/a.jpg', 'album/b.jpg'];
+
+test('a small folder is frozen with the builder, one file unselected by hand', async () => {
   const { page } = wb;
   await runCommand(page, 'Freezer: New Archive…');
   frame = webview(page);
@@ -42,9 +46,11 @@ test('a small folder is frozen with the builder', async () => {
   await frame.locator('#addFolders').click();
   await answerFileDialog(page, path.join(wb.workspace, 'album'), 'Add Folders');
   await frame.locator('#summary', { hasText: /^3 of 3 files selected/ }).waitFor({ timeout: 15000 });
+  await row('c.txt').locator('.c-check').click();
+  await frame.locator('#summary', { hasText: /^2 of 3 files selected/ }).waitFor();
   await fill(frame, 'name', 'ro album');
   await frame.locator('#apply').click();
-  await page.locator('.notification-toast', { hasText: /"ro album" is in vault ro-vault \(3 files/ }).waitFor({ timeout: 60000 });
+  await page.locator('.notification-toast', { hasText: /"ro album" is in vault ro-vault \(2 files/ }).waitFor({ timeout: 60000 });
   await page.locator('.tab', { hasText: 'New Archive' }).waitFor({ state: 'detached' });
 });
 
@@ -56,9 +62,9 @@ test('Show Archive Contents lists the archive files read-only: fields disabled, 
   frame = webview(page);
   await waitReady(frame);
   await frame.locator('body[data-readonly="true"]').waitFor();
-  await frame.locator('#summary', { hasText: /^3 files · / }).waitFor();
+  await frame.locator('#summary', { hasText: /^2 files · / }).waitFor();
   const album = path.join(wb.workspace, 'album');
-  assert.deepEqual((await rowTitles()).sort(), Object.keys(FILES).map((f) => path.join(wb.workspace, f)).sort());
+  assert.deepEqual((await rowTitles()).sort(), FROZEN.map((f) => path.join(wb.workspace, f)).sort());
   assert.match(await frame.locator(`.vrow[title="${path.join(album, 'b.jpg')}"]`).textContent(), /b\.jpg/);
 
   for (const id of ['name', 'vault', 'compression', 'key']) {
@@ -78,7 +84,7 @@ test('Show Archive Contents lists the archive files read-only: fields disabled, 
   // The box column is empty here (no selection): click it where it sits all the same.
   await first.locator('.c-check').dispatchEvent('click');
   assert.equal(await first.locator('.c-check').textContent(), '');
-  await frame.locator('#summary', { hasText: /^3 files · / }).waitFor();
+  await frame.locator('#summary', { hasText: /^2 files · / }).waitFor();
   await wb.shot('webviews-readonly-light');
 });
 
@@ -103,7 +109,7 @@ test('the Vaults view archive context menu opens the same view', async () => {
   }
   frame = webview(page);
   await waitReady(frame);
-  await frame.locator('#summary', { hasText: /^3 files · / }).waitFor();
+  await frame.locator('#summary', { hasText: /^2 files · / }).waitFor();
   assert.equal(await frame.locator('#compression').evaluate((el) => el.disabled === true), true);
 });
 
@@ -114,6 +120,22 @@ test('a window reload brings the read-only view back on the same archive', async
   frame = webview(page);
   await waitReady(frame);
   await frame.locator('body[data-readonly="true"]').waitFor();
-  await frame.locator('#summary', { hasText: /^3 files · / }).waitFor();
+  await frame.locator('#summary', { hasText: /^2 files · / }).waitFor();
   assert.equal(await frame.locator('#toolbar').isVisible(), false);
+});
+
+test('the file unselected by hand is remembered: a new archive of the folder lists it as a manual exclusion', async () => {
+  const { page } = wb;
+  await runCommand(page, 'Freezer: New Archive…');
+  await page.locator('.tab.active', { hasText: 'New Archive' }).waitFor();
+  frame = webview(page);
+  await waitReady(frame);
+  await frame.locator('#addFolders').click();
+  await answerFileDialog(page, path.join(wb.workspace, 'album'), 'Add Folders');
+  await frame.locator('#summary', { hasText: /^2 of 3 files selected/ }).waitFor({ timeout: 15000 });
+  assert.match(await row('c.txt').locator('.c-why').textContent(), /manual/);
+  assert.equal(await row('c.txt').getAttribute('aria-selected'), 'false');
+  // Turning the manual-exclusions filter off selects it again.
+  await frame.locator('#fManual').click();
+  await frame.locator('#summary', { hasText: /^3 of 3 files selected/ }).waitFor();
 });
