@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { openWorkbench, root } from './support.mjs';
 import { answerFileDialog, baseSettings, createVault, openFreezer, runCommand } from './webviews/helpers.mjs';
 import {
-  chooseFolder, clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, pick, sha, showContainer, toast, until, viewRow, widenSidebar, notification, writeRandomFiles, withFailureShot,
+  chooseFolder, clearToasts, contextMenu, expandPane, expandRow, freezeFromExplorer, pick, sha, showContainer, until, viewRow, widenSidebar, notification, writeRandomFiles, withFailureShot,
 } from './journeys/helpers.mjs';
 
 let wb;
