@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KEEP = {
-  'journey-2-melting.png': 'vaults-states.png',
+  'journey-6-states.png': 'vaults-states.png',
+  'journey-2-melting.png': 'retrieval-melting.png',
   'journey-1-building.png': 'freeze-progress.png',
   'journey-3-versions.png': 'frozen-files-versions.png',
   'journey-builder.png': 'archive-builder.png',

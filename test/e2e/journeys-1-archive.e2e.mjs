@@ -130,6 +130,8 @@ test('journey 6: Remove Archive needs the confirmation sentence; gone after an i
   await page.getByRole('button', { name: 'Delete Local File' }).click();
   const row = archiveRow(/^scratch.*frozen/).first();
   await row.waitFor();
+  await archiveRow(/^photos-\d.*liquid/).first().waitFor();
+  await shot('6-states');
   await contextMenu(page, row, 'Remove Archive');
   await input(page).waitFor();
   await input(page).fill('yes');
