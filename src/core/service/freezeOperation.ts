@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { formatDescription } from '../archive/description';
 import { freezeArchive, type FreezeResult } from '../archive/freeze';
 import type { SourceFile } from '../archive/walk';
 import type { ArchiveRecord } from '../catalogue';
@@ -34,7 +35,9 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   const row = await ctx.catalogue.write((tx) => {
     // The user's choice stands even if this freeze fails or is cancelled.
     for (const p of req.manualExclusions ?? []) tx.addManualExclusion(path.resolve(p));
-    const a = tx.addArchive({ vaultId: vault.id, description: '', compression, format: encryption, keyId: key?.id ?? null, building: true });
+    // Named from the start: the row shows its final name while it builds (packing writes the full description).
+    const description = formatDescription({ name, compression, encryption, ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
+    const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true });
     return tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) });
   });
   // Held until uploaded, so another process's resumeUploads never takes this archive for abandoned.
