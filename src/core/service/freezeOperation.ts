@@ -14,6 +14,7 @@ import { ActivityMeter } from './activityMeter';
 import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
+import { archiveName } from './viewModels';
 
 /**
  * A freeze as the user sees it: the archive appears at once (`building`), is packed into the upload
@@ -28,17 +29,19 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   await describeVault(ctx.clients, req.vault);
   const vault = await ctx.vaultRecord(req.vault);
   const sources = req.sources.map((s) => path.resolve(s));
-  const name = req.name ?? req.description ?? defaultName(sources);
+  const given = req.name ?? req.description;
   // AES-256 keys get our authenticated fzr1; a legacy cipher picked by the user means the original tool's format.
   const encryption = !key ? 'none' : key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc';
 
-  const row = await ctx.catalogue.write((tx) => {
+  const { row, name } = await ctx.catalogue.write((tx) => {
     // The user's choice stands even if this freeze fails or is cancelled.
     for (const p of req.manualExclusions ?? []) tx.addManualExclusion(path.resolve(p));
+    // Picked in the same write as the row, so two freezes started together cannot take the same default name.
+    const name = given ?? uniqueName(defaultName(sources), tx.listArchives({ vaultId: vault.id }).map(archiveName));
     // Named from the start: the row shows its final name while it builds (packing writes the full description).
     const description = formatDescription({ name, compression, encryption, ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
     const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true });
-    return tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) });
+    return { row: tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) }), name };
   });
   // Held until uploaded, so another process's resumeUploads never takes this archive for abandoned.
   return (await ctx.exclusive(`archive-${row.id}`, () => packAndUpload(ctx, req, row, { sources, name, compression, key }))) as ArchiveInfo;
@@ -239,6 +242,14 @@ async function resolveFreezeKey(ctx: ServiceContext, keyId: string | null | unde
 function defaultName(sources: string[]): string {
   const base = sources.length === 1 ? path.basename(sources[0]) : `${path.basename(commonRoot(sources))}-${sources.length}-items`;
   return `${base || 'archive'}-${new Date().toISOString().slice(0, 10)}`;
+}
+
+/** `base`, or `base-2`, `base-3`, … when an archive of the vault already has that name. */
+function uniqueName(base: string, taken: string[]): string {
+  const names = new Set(taken);
+  let name = base;
+  for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
+  return name;
 }
 
 function describeFailure(e: unknown, what: string, hint = ''): unknown {

@@ -28,4 +28,19 @@ describe('service: archive names', () => {
     assert.equal(row?.name, a.name);
     assert.match(a.name, /^photos-\d{4}-\d{2}-\d{2}$/);
   });
+
+  it('a default name already taken in the vault gets -2, -3, …; a name the user gives stays as given', async () => {
+    const src = path.join(h.dir, 'src', 'docs');
+    await makeTree(src, { 'a.txt': 'alpha', 'b.txt': 'beta' });
+    const freeze = (name?: string) => h.service.freeze({ vault: 'names', sources: [src], compression: 'none', keyId: null, ...(name ? { name } : {}) });
+    const first = await freeze();
+    assert.match(first.name, /^docs-\d{4}-\d{2}-\d{2}$/);
+    const second = await freeze();
+    const third = await freeze();
+    assert.deepEqual([second.name, third.name], [`${first.name}-2`, `${first.name}-3`]);
+    const given = [await freeze(first.name), await freeze(first.name)];
+    assert.deepEqual(given.map((a) => a.name), [first.name, first.name], 'an explicit name is kept');
+    const listed = (await h.service.listArchives('names')).items.filter((a) => a.name.startsWith('docs-'));
+    assert.equal(listed.length, 5);
+  });
 });
