@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CancellationError } from '../core/errors';
+import { legacyImportSummary } from '../core/service/legacyImportSummary';
 import type { FreezerService } from '../core/service/service';
 import type { FreezerCommand } from './deps';
 
@@ -24,14 +25,14 @@ export const importLegacyDatabase: FreezerCommand = {
       { location: vscode.ProgressLocation.Notification, title: `Importing ${chosen}` },
       () => svc.importLegacyDatabase(chosen),
     );
-    deps.log.info(`Imported ${chosen}: ${result.vaults} vaults, ${result.archives} archives, ${result.files} files, ${result.jobs} jobs, ${result.keys} keys`);
+    deps.log.info(`Imported ${chosen}: ${result.vaults} new and ${result.vaultsMerged} existing vaults, ${result.archives} archives, ${result.files} files, ${result.jobs} jobs, ${result.keys} keys`);
     for (const p of result.problems) deps.log.warn(`Import: ${p}`);
     deps.vaults.refresh();
     deps.files.refresh();
     deps.jobs.refresh();
-    const summary = `Imported ${result.vaults} vaults, ${result.archives} archives, ${result.files} files and ${result.keys} keys.`;
+    const summary = legacyImportSummary(result);
     const extra = [
-      result.problems.length ? `${result.problems.length} problem(s) were logged.` : '',
+      result.problems.length === 1 ? '1 problem was logged.' : result.problems.length ? `${result.problems.length} problems were logged.` : '',
       result.legacySecretKeyFound ? 'The database held an AWS secret key: it was not copied; enter your credentials in Freezer settings (kept in secure storage).' : '',
     ].filter(Boolean).join(' ');
     void vscode.window.showInformationMessage(`${summary}${extra ? ` ${extra}` : ''}`, ...(result.problems.length ? ['Show Log'] : [])).then((pick) => {

@@ -6,6 +6,7 @@
 import type { GlacierConfig } from '../glacier/config';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
+import type { LegacyImportCounts } from './legacyImportOperation';
 import type {
   ArchiveInfo, ArchiveMember, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
   RestoreResult, RetrievalEstimate, SelectionEntry, SelectionFilters, Tier, VaultInfo,
@@ -86,5 +87,5 @@ export interface FreezerService {
   setDefaultKey(id: string | null): Promise<void>;
 
   // Migration
-  importLegacyDatabase(file: string): Promise<{ vaults: number; archives: number; files: number; jobs: number; keys: number; problems: string[]; legacySecretKeyFound: boolean }>;
+  importLegacyDatabase(file: string): Promise<LegacyImportCounts>;
 }

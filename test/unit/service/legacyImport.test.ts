@@ -13,6 +13,7 @@ import { makeKeyMaterial } from '../../../src/core/crypto/keys';
 import { createClients } from '../../../src/core/glacier/clients';
 import { uploadArchiveFile } from '../../../src/core/glacier/multipartUploader';
 import { createVault } from '../../../src/core/glacier/vaults';
+import { legacyImportSummary } from '../../../src/core/service/legacyImportSummary';
 import { random, startHarness, type Harness } from './harness';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -113,5 +114,37 @@ describe('service: import of an AWS Freezer database, end to end', () => {
 
     const again = await h.service.importLegacyDatabase(db);
     assert.deepEqual([again.vaults, again.archives, again.files, again.jobs], [0, 0, 0, 0], 'a second import adds nothing');
+  });
+});
+
+describe('service: import of an AWS Freezer database into a vault Freezer already lists', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness(); });
+  after(async () => { await h.close(); });
+
+  it('counts the vault as merged and says so in singular', async () => {
+    const clients = createClients(h.options.glacier);
+    try {
+      await createVault(clients, 'legacy-vault');
+    } finally {
+      clients.destroy();
+    }
+    assert.deepEqual((await h.service.listVaults()).map((v) => v.name), ['legacy-vault'], 'listed from the endpoint before the import');
+    const db = path.join(h.dir, 'old', 'freezer.db');
+    await fs.mkdir(path.dirname(db), { recursive: true });
+    await legacyDatabase(db, { glacierId: 'G'.repeat(138), size: 1000, photo: random(100) });
+
+    const r = await h.service.importLegacyDatabase(db);
+    assert.deepEqual([r.vaults, r.vaultsMerged, r.archives, r.files, r.keys], [0, 1, 1, 1, 1]);
+    assert.equal(legacyImportSummary(r), 'Imported 1 archive, 1 file and 1 key into 1 existing vault.');
+
+    const again = await h.service.importLegacyDatabase(db);
+    assert.deepEqual([again.vaults, again.vaultsMerged, again.archives], [0, 0, 0], 'nothing added the second time');
+  });
+
+  it('summarises new vaults and counts in plural', () => {
+    assert.equal(legacyImportSummary({ vaults: 2, vaultsMerged: 0, archives: 3, files: 10, keys: 0 }), 'Imported 3 archives, 10 files and 0 keys into 2 new vaults.');
+    assert.equal(legacyImportSummary({ vaults: 1, vaultsMerged: 2, archives: 1, files: 1, keys: 2 }), 'Imported 1 archive, 1 file and 2 keys into 3 vaults (1 new, 2 existing).');
+    assert.equal(legacyImportSummary({ vaults: 0, vaultsMerged: 0, archives: 0, files: 0, keys: 0 }), 'Nothing new to import: everything in this database is already in Freezer.');
   });
 });
