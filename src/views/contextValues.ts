@@ -2,7 +2,7 @@ import type { ArchiveInfo, ArchiveState, VaultInfo } from '../core/service/types
 
 /**
  * contextValue tags of tree items, matched by regexes in package.json `menus` (`viewItem =~ /…/`).
- * A value is a kind followed by `:tag`s, e.g. `archive:liquid:restorable:disconnectable:removable`.
+ * A value is a kind followed by `:tag`s, e.g. `archive:liquid:listable:restorable:disconnectable:removable`.
  * Change the tags and the menu regexes together.
  */
 export const Kind = {
@@ -19,12 +19,13 @@ export const Kind = {
 const ARCHIVE_TAGS: Record<ArchiveState, string[]> = {
   building: [],
   uploading: [],
-  local: ['restorable', 'removable'],
-  liquid: ['restorable', 'disconnectable', 'removable'],
-  frozen: ['retrievable', 'restorable', 'removable'],
-  melting: ['removable'],
-  melted: ['retrievable', 'restorable', 'removable'],
-  invalid: ['removable'],
+  // listable: its files are catalogued, so "Show Archive Contents" has something to show.
+  local: ['listable', 'restorable', 'removable'],
+  liquid: ['listable', 'restorable', 'disconnectable', 'removable'],
+  frozen: ['listable', 'retrievable', 'restorable', 'removable'],
+  melting: ['listable', 'removable'],
+  melted: ['listable', 'retrievable', 'restorable', 'removable'],
+  invalid: ['listable', 'removable'],
 };
 
 export function archiveContext(a: Pick<ArchiveInfo, 'state' | 'activity'>): string {

@@ -8,12 +8,12 @@ describe('contextValue tags against the package.json menu regexes', () => {
   const expected: Record<ArchiveState, string[]> = {
     building: [],
     uploading: [],
-    local: ['freezer.removeArchive', 'freezer.restoreArchive'],
-    liquid: ['freezer.disconnectArchive', 'freezer.removeArchive', 'freezer.restoreArchive'],
-    frozen: ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive'],
-    melting: ['freezer.removeArchive'],
-    melted: ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive'],
-    invalid: ['freezer.removeArchive'],
+    local: ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.showArchive'],
+    liquid: ['freezer.disconnectArchive', 'freezer.removeArchive', 'freezer.restoreArchive', 'freezer.showArchive'],
+    frozen: ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive', 'freezer.showArchive'],
+    melting: ['freezer.removeArchive', 'freezer.showArchive'],
+    melted: ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive', 'freezer.showArchive'],
+    invalid: ['freezer.removeArchive', 'freezer.showArchive'],
   };
 
   for (const [state, commands] of Object.entries(expected) as [ArchiveState, string[]][]) {

@@ -112,8 +112,8 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     });
     const item = node.toTreeItem();
     assert.match(String(item.description), /^liquid · /);
-    assert.strictEqual(item.contextValue, 'archive:liquid:restorable:disconnectable:removable');
-    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', item.contextValue!), ['freezer.disconnectArchive', 'freezer.removeArchive', 'freezer.restoreArchive']);
+    assert.strictEqual(item.contextValue, 'archive:liquid:listable:restorable:disconnectable:removable');
+    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', item.contextValue!), ['freezer.disconnectArchive', 'freezer.removeArchive', 'freezer.restoreArchive', 'freezer.showArchive']);
     assert.ok(item.tooltip instanceof vscode.MarkdownString && item.tooltip.value.includes(`| Files | ${archive.fileCount} |`));
     assert.strictEqual((await vaultNode()).toTreeItem().contextValue, 'vault', 'a vault holding an archive cannot be removed');
   });
@@ -137,7 +137,7 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     assert.strictEqual(after.state, 'frozen');
     assert.ok(!fs.existsSync(local), 'the local archive file is still there');
     const n = await waitFor('frozen in the view', async () => { const x = await archiveNode(archive.id); return x?.archive.state === 'frozen' && x; });
-    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', n.toTreeItem().contextValue!), ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive']);
+    assert.deepStrictEqual(menuCommandsFor('freezer.vaults', n.toTreeItem().contextValue!), ['freezer.removeArchive', 'freezer.restoreArchive', 'freezer.retrieveArchive', 'freezer.showArchive']);
   });
 
   it('retrieve: melting, then melted from the job notification', async () => {
