@@ -18,6 +18,7 @@ import { createClients } from '../../../src/core/glacier/clients';
 import { uploadArchiveFile } from '../../../src/core/glacier/multipartUploader';
 import { createVault } from '../../../src/core/glacier/vaults';
 import { startEmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
+import { emptyLegacyDatabase } from '../../support/legacySchema';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const VAULT = 'holiday-2017';
@@ -52,17 +53,7 @@ async function main(dir: string): Promise<void> {
   await fs.rm(archiveFile);
 
   const SQL = await loadSqlJs();
-  const db = new SQL.Database();
-  db.exec(`
-    CREATE TABLE vault(id INTEGER PRIMARY KEY, name, arn, created, size, objects, lastinventory, lastupload, my_objects);
-    CREATE TABLE archive(id INTEGER PRIMARY KEY, name, vault_id, size, lastupload, description, created, local_file, key_id, validate);
-    CREATE TABLE file(id INTEGER PRIMARY KEY, name, path, sha256, size, date, is_dirty, in_archives, lastupload, is_excluded);
-    CREATE TABLE archive_file(archive_id, file_id, path);
-    CREATE TABLE job(id INTEGER PRIMARY KEY, vault_id, jobid, description, action, archiveid, vault_arn, creation_date, completed,
-      status_code, status_message, archive_size, inventory_size, snstopic, completion_date, sha256, archive_hash, range, executed);
-    CREATE TABLE settings(id INTEGER PRIMARY KEY, name, value, mutated);
-    CREATE TABLE key(id INTEGER PRIMARY KEY, algorithm, keysize, blocksize, keystring);
-  `);
+  const db = emptyLegacyDatabase(SQL);
   db.run('INSERT INTO vault VALUES (1, ?, ?, ?, ?, 1, NULL, ?, 1)', [VAULT, `arn:aws:glacier:us-east-1:123456789012:vaults/${VAULT}`, '2017-03-01 10:00:00', archive.length, '2017-03-02 10:00:00']);
   db.run('INSERT INTO key VALUES (1, ?, 256, 16, ?)', ['AES', keyHex]);
   db.run('INSERT INTO archive VALUES (1, ?, 1, ?, ?, ?, ?, ?, 1, 0)', [glacierId, archive.length, '2017-03-02 10:00:00', 'holiday.tar.gz:AES-256-1', '2017-03-02 09:00:00', '/gone/upload/holiday.tar.gz']);

@@ -11,6 +11,7 @@ import { loadSqlJs } from '../../../src/core/catalogue/sqlJs';
 import { exportKeyJson, generateKey, keyFingerprint } from '../../../src/core/crypto/keys';
 import { FreezerError } from '../../../src/core/errors';
 import { sha, tempDir } from './tempDir';
+import { emptyLegacyDatabase } from '../../support/legacySchema';
 
 const dir = tempDir();
 const AES_KEY = 'a1'.repeat(32);
@@ -20,20 +21,7 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 /** An AWS Freezer database built from the schema in FORMATS.md, with good and broken rows. */
 async function legacyDb(): Promise<string> {
   const SQL = await loadSqlJs();
-  const db = new SQL.Database();
-  db.exec(`
-    CREATE TABLE vault(id INTEGER PRIMARY KEY, name, arn, created, size, objects, lastinventory, lastupload, my_objects);
-    CREATE TABLE archive(id INTEGER PRIMARY KEY, name, vault_id, size, lastupload, description, created, local_file, key_id, validate);
-    CREATE TABLE file(id INTEGER PRIMARY KEY, name, path, sha256, size, date, is_dirty, in_archives, lastupload, is_excluded);
-    CREATE TABLE archive_file(archive_id, file_id, path);
-    CREATE TABLE job(id INTEGER PRIMARY KEY, vault_id, jobid, description, action, archiveid, vault_arn, creation_date, completed,
-      status_code, status_message, archive_size, inventory_size, snstopic, completion_date, sha256, archive_hash, range, executed);
-    CREATE TABLE settings(id INTEGER PRIMARY KEY, name, value, mutated);
-    CREATE TABLE key(id INTEGER PRIMARY KEY, algorithm, keysize, blocksize, keystring);
-    CREATE INDEX file_hash ON file(sha256, size, name);
-    CREATE INDEX ix_archive_file ON archive_file(archive_id, file_id);
-    CREATE INDEX ix_archive_file2 ON archive_file(file_id);
-  `);
+  const db = emptyLegacyDatabase(SQL);
   const ins = (sql: string, rows: unknown[][]) => { for (const r of rows) db.run(sql, r as never); };
   ins('INSERT INTO vault VALUES (?,?,?,?,?,?,?,?,?)', [
     [1, 'photos', 'arn:aws:glacier:eu-west-1:123456789012:vaults/photos', '2017-03-01 10:00:00', 5000, 3, '2018-01-02 03:04:05', '2018-01-01 00:00:00', 3],

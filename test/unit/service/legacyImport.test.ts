@@ -15,6 +15,7 @@ import { uploadArchiveFile } from '../../../src/core/glacier/multipartUploader';
 import { createVault } from '../../../src/core/glacier/vaults';
 import { legacyImportSummary } from '../../../src/core/service/legacyImportSummary';
 import { random, startHarness, type Harness } from './harness';
+import { emptyLegacyDatabase } from '../../support/legacySchema';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYLEGACYSECRET';
@@ -33,17 +34,7 @@ async function legacyArchive(files: Record<string, Buffer>): Promise<Buffer> {
 /** freezer.db following the original schema (FORMATS.md). */
 async function legacyDatabase(file: string, rows: { glacierId: string; size: number; photo: Buffer }): Promise<void> {
   const SQL = await loadSqlJs();
-  const db = new SQL.Database();
-  db.exec(`
-    CREATE TABLE vault(id INTEGER PRIMARY KEY, name, arn, created, size, objects, lastinventory, lastupload, my_objects);
-    CREATE TABLE archive(id INTEGER PRIMARY KEY, name, vault_id, size, lastupload, description, created, local_file, key_id, validate);
-    CREATE TABLE file(id INTEGER PRIMARY KEY, name, path, sha256, size, date, is_dirty, in_archives, lastupload, is_excluded);
-    CREATE TABLE archive_file(archive_id, file_id, path);
-    CREATE TABLE job(id INTEGER PRIMARY KEY, vault_id, jobid, description, action, archiveid, vault_arn, creation_date, completed,
-      status_code, status_message, archive_size, inventory_size, snstopic, completion_date, sha256, archive_hash, range, executed);
-    CREATE TABLE settings(id INTEGER PRIMARY KEY, name, value, mutated);
-    CREATE TABLE key(id INTEGER PRIMARY KEY, algorithm, keysize, blocksize, keystring);
-  `);
+  const db = emptyLegacyDatabase(SQL);
   db.run('INSERT INTO vault VALUES (1, ?, ?, ?, ?, 1, NULL, ?, 1)', ['legacy-vault', 'arn:aws:glacier:us-east-1:123456789012:vaults/legacy-vault', '2017-03-01 10:00:00', rows.size, '2017-03-02 10:00:00']);
   db.run('INSERT INTO key VALUES (1, ?, 256, 16, ?)', ['AES', KEY_HEX]);
   db.run('INSERT INTO archive VALUES (1, ?, 1, ?, ?, ?, ?, ?, 1, 0)', [rows.glacierId, rows.size, '2017-03-02 10:00:00', 'photos1.tar.gz:AES-256-1', '2017-03-02 09:00:00', '/gone/upload/photos1.tar.gz']);
