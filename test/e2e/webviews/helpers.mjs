@@ -108,12 +108,15 @@ export async function createVault(page, name) {
       await input.fill(name, { timeout: 5000 });
       await input.press('Enter', { timeout: 5000 });
       await input.waitFor({ state: 'hidden', timeout: 5000 });
-      return;
+      break;
     } catch (e) {
       if (attempt >= 3) throw e;
       await page.keyboard.press('Escape');
     }
   }
+  // The box closes before Glacier answers (slower through a faulty endpoint); like a user, wait to see the vault.
+  await page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Vaults' }) })
+    .locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
 }
 
 /** Opens the Freezer view container (which activates the extension) and waits for the Vaults view. */
