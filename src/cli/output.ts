@@ -87,6 +87,11 @@ function describeProgress(p: ActivityProgress): string {
   return parts.join(', ');
 }
 
+/** "1 file", "3 files": counts in messages read as a person would write them. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '?';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -5,7 +5,7 @@ import type { ArchiveInfo } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
 import { UsageError } from '../exitCodes';
-import { formatBytes, table } from '../output';
+import { count, formatBytes, table } from '../output';
 import { allArchives, resolveArchive } from '../resolveArchive';
 
 const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
@@ -60,7 +60,7 @@ export const freezeCommand: Command = {
     const svc = await ctx.service();
     if (args.values.resume) {
       const resumed = await svc.resumeUploads(ctx.signal);
-      ctx.out.note(`Resumed ${resumed.length} unfinished upload(s).`);
+      ctx.out.note(`Resumed ${count(resumed.length, 'unfinished upload')}.`);
       if (!paths.length) {
         ctx.out.result(resumed, () => (resumed.length ? archiveRows(resumed) : 'Nothing to resume.'));
         return;

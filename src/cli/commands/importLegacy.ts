@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from '../command';
 import { UsageError } from '../exitCodes';
+import { count } from '../output';
 
 export const importLegacyCommand: Command = {
   name: 'import-legacy',
@@ -12,7 +13,7 @@ export const importLegacyCommand: Command = {
     if (!file || rest.length) throw new UsageError('Usage: freezer import-legacy FREEZER.DB');
     const r = await (await ctx.service()).importLegacyDatabase(path.resolve(file));
     ctx.out.result(r, () => [
-      `Imported ${r.vaults} vault(s), ${r.archives} archive(s), ${r.files} file(s), ${r.jobs} job(s) and ${r.keys} key(s).`,
+      `Imported ${count(r.vaults, 'vault')}, ${count(r.archives, 'archive')}, ${count(r.files, 'file')}, ${count(r.jobs, 'job')} and ${count(r.keys, 'key')}.`,
       ...r.problems.map((p) => `problem: ${p}`),
       ...(r.legacySecretKeyFound ? ['The old database held an AWS secret key: it was NOT copied. Give it with --secret-key, AWS_SECRET_ACCESS_KEY or a profile.'] : []),
     ]);

@@ -6,6 +6,7 @@ import { str } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exitCodes';
+import { count } from '../output';
 import { resolveArchive } from '../resolveArchive';
 
 export const restoreCommand: Command = {
@@ -78,7 +79,7 @@ function report(ctx: CliContext, results: RestoreResult[], target: string): Exit
   const files = results.flatMap((r) => r.files);
   const pending = results.filter((r) => r.status === 'retrieving');
   ctx.out.result({ status: pending.length ? 'retrieving' : 'restored', files, jobs: pending.map((r) => r.job).filter(Boolean) }, () => [
-    ...(files.length ? [`Restored ${files.length} file(s) into ${target}.`] : []),
+    ...(files.length ? [`Restored ${count(files.length, 'file')} into ${target}.`] : []),
     ...pending.map((r) => `Archive not on disk: retrieval job ${r.job?.id ?? '?'} started; the daemon restores into ${target} when it completes.`),
   ]);
   return pending.length ? EXIT.pending : EXIT.ok;

@@ -7,7 +7,7 @@ import { readKeys } from '../../core/service/fileKeyStore';
 import { str } from '../args';
 import type { Command } from '../command';
 import { UsageError } from '../exitCodes';
-import { formatBytes } from '../output';
+import { count, formatBytes } from '../output';
 
 export const thawCommand: Command = {
   name: 'thaw',
@@ -52,7 +52,7 @@ export const thawCommand: Command = {
       progress.end();
       const files = restored.filter((r) => r.type === 'file');
       ctx.out.result(restored.map((r) => ({ path: r.path, target: r.target, type: r.type, size: r.size, sha256: r.sha256 })), () =>
-        `Thawed ${files.length} file(s), ${formatBytes(files.reduce((n, f) => n + f.size, 0))}, into ${path.resolve(to)}.`);
+        `Thawed ${count(files.length, 'file')}, ${formatBytes(files.reduce((n, f) => n + f.size, 0))}, into ${path.resolve(to)}.`);
     } finally {
       progress.end();
     }
