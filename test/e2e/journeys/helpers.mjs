@@ -31,10 +31,18 @@ export async function expandPane(page, pane) {
   if ((await hdr.getAttribute('aria-expanded')) !== 'true') await hdr.click();
 }
 
-/** Expands a tree row (a vault, a folder) if it is collapsed. */
+/**
+ * Expands a tree row (a vault, a folder) if it is collapsed, and checks that it stays expanded: the
+ * extension may reveal and expand the same row at the same moment, and a click then collapses it.
+ */
 export async function expandRow(row) {
   await row.waitFor();
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await until(async () => {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return true;
+    await row.click();
+    await row.page().waitForTimeout(400);
+    return (await row.getAttribute('aria-expanded')) === 'true';
+  }, 15000, 'the row to expand');
 }
 
 /** Right-clicks `row` and picks the context-menu entry whose label starts with `label`. */
