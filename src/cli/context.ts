@@ -71,8 +71,9 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
   const glacierConfig = () => (config ??= (async () => {
     const cfg = toGlacierConfig(s);
     if (s.endpoint !== 'local') return cfg;
-    embedded = await startEmbeddedEndpoint({ dir: s.localDir, region: s.region });
-    log.debug('Local endpoint in this process at %s (data in %s)', embedded.endpoint.url, s.localDir);
+    // Shares the folder's endpoint when VS Code (or another freezer) runs it, and takes over when that one ends.
+    embedded = await startEmbeddedEndpoint({ dir: s.localDir, region: s.region, log: log.child('endpoint') });
+    log.debug('Local endpoint %s at %s (data in %s)', embedded.endpoint ? 'in this process' : 'shared', embedded.url, s.localDir);
     const patch = embedded.glacierConfigPatch;
     // Explicit --queue/--topic still win over the embedded ones.
     return { ...cfg, ...patch, queueUrl: s.queueUrl ?? patch.queueUrl, snsTopicArn: s.snsTopicArn ?? patch.snsTopicArn, region: patch.region };

@@ -9,9 +9,10 @@ import type { ServiceFactories } from './serviceHost';
  */
 export const coreFactories: ServiceFactories = {
   createService: (opts) => createFreezerService(opts),
-  startEndpoint: ({ dir, port }) => startEmbeddedEndpoint({
+  startEndpoint: ({ dir, port, log }) => startEmbeddedEndpoint({
     dir,
     port,
+    log,
     jobDelays: process.env.FREEZER_LOCAL_JOB_DELAYS ? parseJobDelays(process.env.FREEZER_LOCAL_JOB_DELAYS) : undefined,
   }),
 };

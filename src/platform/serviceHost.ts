@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { FreezerError } from '../core/errors';
 import type { GlacierConfig } from '../core/glacier/config';
+import type { Logger } from '../core/log';
 import { describeConfig } from '../core/glacier/config';
 import { MIB } from '../core/hash/treeHash';
 import type { FreezerService, ServiceOptions } from '../core/service/service';
@@ -13,6 +14,8 @@ import { isConfigured, readSettings, SECTION, type FreezerSettings } from './set
 
 /** The in-process local Glacier+SQS+SNS endpoint, as `startEmbeddedEndpoint` returns it. */
 export interface EmbeddedEndpoint {
+  /** Undefined while another window (or the daemon) runs the folder's endpoint and this one shares it. */
+  readonly endpoint?: unknown;
   glacierConfigPatch: Partial<GlacierConfig>;
   close(): Promise<void>;
 }
@@ -20,7 +23,7 @@ export interface EmbeddedEndpoint {
 /** How the host makes what it hosts; the extension passes the core's, tests may pass others. */
 export interface ServiceFactories {
   createService(opts: ServiceOptions): FreezerService | Promise<FreezerService>;
-  startEndpoint(opts: { dir: string; port?: number }): Promise<EmbeddedEndpoint>;
+  startEndpoint(opts: { dir: string; port?: number; log?: Logger }): Promise<EmbeddedEndpoint>;
 }
 
 /** Settings whose change needs a new service (the others are read when used). */
@@ -166,8 +169,9 @@ export class ServiceHost implements vscode.Disposable {
       if (this.endpoint?.dir !== dir) {
         await this.closeEndpoint();
         await fs.mkdir(dir, { recursive: true });
-        this.endpoint = { dir, ep: await this.factories.startEndpoint({ dir }) };
-        this.log.info('Local endpoint started in %s', dir);
+        const ep = await this.factories.startEndpoint({ dir, log: channelLogger(this.channel, 'endpoint') });
+        this.endpoint = { dir, ep };
+        this.log.info(ep.endpoint ? 'Local endpoint started in %s' : 'Local endpoint of %s shared with the window or daemon that runs it', dir);
       }
       glacier = { ...glacier, ...this.endpoint.ep.glacierConfigPatch };
     } else {
@@ -213,7 +217,7 @@ export class ServiceHost implements vscode.Disposable {
   private async resumeUploads(svc: FreezerService, signal: AbortSignal): Promise<void> {
     try {
       const resumed = await svc.resumeUploads(signal);
-      if (resumed.length) this.log.info('Resumed %d unfinished upload(s)', resumed.length);
+      if (resumed.length) this.log.info('Resumed %d unfinished upload%s', resumed.length, resumed.length === 1 ? '' : 's');
     } catch (e) {
       if (!signal.aborted) this.log.warn('Could not resume unfinished uploads: %s', e instanceof Error ? e.message : String(e));
     }

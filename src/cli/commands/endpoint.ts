@@ -31,8 +31,10 @@ export const endpointCommand: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const ep = await startEmbeddedEndpoint({ dir: path.resolve(dir), port, region: ctx.settings.region, ...(jobDelays ? { jobDelays } : {}) });
-    const info = { url: ep.endpoint.url, port: ep.endpoint.port, region: ep.endpoint.region, queueUrl: ep.glacierConfigPatch.queueUrl, topicArn: ep.glacierConfigPatch.snsTopicArn, dir: path.resolve(dir) };
+    // Serving in the foreground means owning the folder: another process running it is an error here.
+    const ep = await startEmbeddedEndpoint({ dir: path.resolve(dir), port, region: ctx.settings.region, share: false, ...(jobDelays ? { jobDelays } : {}) });
+    const own = ep.endpoint!;
+    const info = { url: own.url, port: own.port, region: own.region, queueUrl: ep.glacierConfigPatch.queueUrl, topicArn: ep.glacierConfigPatch.snsTopicArn, dir: path.resolve(dir) };
     if (ctx.out.json) ctx.out.line(JSON.stringify(info));
     else {
       ctx.out.line(`Local endpoint listening at ${info.url} (data in ${info.dir})`);

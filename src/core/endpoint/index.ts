@@ -1,7 +1,9 @@
+import { FreezerError } from '../errors';
 import { FaultInjector } from './faults';
 import type { GlacierContext } from './glacier/context';
 import { GlacierStore } from './glacier/glacierStore';
 import { JobRunner } from './glacier/jobRunner';
+import { acquireOwnerLock, type OwnerLock } from './ownerLock';
 import { resolveOptions, type FaultKind, type FaultOptions, type LocalEndpointOptions } from './options';
 import { createEndpointServer, listen } from './server';
 import { TopicService } from './sns/topicService';
@@ -11,6 +13,7 @@ import { Storage } from './storage';
 export type { FaultKind, FaultOptions, LocalEndpointOptions, RetrievalTier } from './options';
 export { parseJobDelays } from './options';
 export { parseEndpointArgs, ENDPOINT_USAGE } from './endpointArgs';
+export { dropLockNaming, EndpointInUseError, liveOwner, type EndpointOwner } from './ownerLock';
 
 export interface LocalEndpoint {
   /** Base URL to give the AWS SDK clients as `endpoint`, e.g. http://127.0.0.1:41234 */
@@ -34,6 +37,16 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   const opts = resolveOptions(options);
   const storage = new Storage(opts.dir);
   await storage.init();
+  const lock = await acquireOwnerLock(opts.dir);
+  try {
+    return await startOwned(opts, options, storage, lock);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+async function startOwned(opts: ReturnType<typeof resolveOptions>, options: LocalEndpointOptions, storage: Storage, lock: OwnerLock): Promise<LocalEndpoint> {
   let baseUrl = '';
   const sqs = new QueueService(storage, opts.region, opts.accountId, () => baseUrl);
   const sns = new TopicService(storage, sqs, opts.region, opts.accountId, () => baseUrl);
@@ -50,6 +63,10 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   const addr = await listen(server, opts.port, opts.host);
   const host = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   baseUrl = `http://${host === '[::]' ? '[::1]' : host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+  if (!(await lock.publish(baseUrl))) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw new FreezerError('EndpointInUse', `Another process took the local endpoint folder ${opts.dir} while this one was starting.`);
+  }
   jobs.resumeAll();
   let closing: Promise<void> | undefined;
   return {
@@ -66,6 +83,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       await closed;
       await jobs.close();
       await storage.flush();
+      await lock.release();
     })()),
   };
 }

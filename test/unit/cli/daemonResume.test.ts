@@ -30,7 +30,7 @@ describe('freezer daemon: stop and restart mid-download', () => {
   });
 
   after(async () => {
-    ep?.endpoint.setFaults(undefined);
+    ep?.endpoint?.setFaults(undefined);
     await ep?.close();
   });
 
@@ -55,7 +55,7 @@ describe('freezer daemon: stop and restart mid-download', () => {
     await daemon.waitFor(/Listening for job notifications/);
     await run(['retrieve', String(a.id), '--tier', 'Expedited']);
     // Slow every response from now on: the download takes several seconds per range.
-    ep.endpoint.setFaults({ rate: 1, kinds: ['slow'], slowMs: 1200 });
+    ep.endpoint!.setFaults({ rate: 1, kinds: ['slow'], slowMs: 1200 });
     const upload = path.join(home, 'freezer-archives');
     let state: { done: Record<string, string> } | undefined;
     for (let i = 0; i < 300 && !(state && Object.keys(state.done).length >= 1); i++) {
@@ -75,7 +75,7 @@ describe('freezer daemon: stop and restart mid-download', () => {
     const doneAtStop = Object.keys(JSON.parse(fs.readFileSync(checkpoint, 'utf8')).done).length;
     assert.ok(doneAtStop >= 1 && doneAtStop < 3, `stopped mid-download (${doneAtStop} of 3 ranges)`);
 
-    ep.endpoint.setFaults(undefined);
+    ep.endpoint!.setFaults(undefined);
     daemon = spawnCli(['daemon', '--verbose'], { cwd: home });
     try {
       const m = await daemon.waitFor(/Resuming download of job \S+: (\d+) of (\d+) ranges already verified/);
@@ -96,7 +96,7 @@ describe('freezer daemon: stop and restart mid-download', () => {
     const src = path.join(tempDir(), 'upload');
     fs.mkdirSync(src);
     fs.writeFileSync(path.join(src, 'random.bin'), randomBytes(12 * 1024 * 1024));
-    ep.endpoint.setFaults({ rate: 1, kinds: ['slow'], slowMs: 300 });
+    ep.endpoint!.setFaults({ rate: 1, kinds: ['slow'], slowMs: 300 });
     const freeze = spawnCli(['freeze', src, '--vault', 'big', '--key', 'none', '--chunk-size', '1MiB'], { cwd: home });
     try {
       await freeze.waitFor(/uploading [1-9]\d?%/, 60_000);
@@ -106,7 +106,7 @@ describe('freezer daemon: stop and restart mid-download', () => {
     const r = await freeze.exited;
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /freeze --resume/);
-    ep.endpoint.setFaults(undefined);
+    ep.endpoint!.setFaults(undefined);
     const listed = await runCli(['archives', 'big', '--json'], { cwd: home });
     const a = JSON.parse(listed.stdout).find((x: any) => x.name.startsWith('upload'));
     assert.equal(a?.state, 'uploading', listed.stdout);

@@ -34,7 +34,7 @@ describe('service on a flaky endpoint (5% of requests fail)', () => {
     const to = path.join(h.dir, 'out');
     await service.restore({ archiveId: a.id, to });
     assert.equal(sha(await fs.readFile(path.join(to, 'f', 'data.bin'))), sha(content));
-    const counts = h.ep.endpoint.faultCounts();
+    const counts = h.ep.endpoint!.faultCounts();
     assert.ok(Object.values(counts).reduce((n, c) => n + c, 0) > 0, `faults were injected: ${JSON.stringify(counts)}`);
   });
 });
