@@ -1,3 +1,4 @@
+/* global document, window, MutationObserver -- recordRows runs in the page. */
 // Helpers for the user-journey tests: the Freezer views' rows, the Explorer's Freeze Folder, context
 // menus, quick picks and notifications, as a user meets them in VS Code (code-server) in Chromium.
 import fs from 'node:fs';
@@ -37,12 +38,39 @@ export async function expandPane(page, pane) {
  */
 export async function expandRow(row) {
   await row.waitFor();
-  await until(async () => {
-    if ((await row.getAttribute('aria-expanded')) === 'true') return true;
+  const expanded = async () => (await row.getAttribute('aria-expanded')) === 'true';
+  for (let i = 0; i < 10; i++) {
+    if (await expanded()) {
+      await row.page().waitForTimeout(150);
+      if (await expanded()) return;
+      continue;
+    }
     await row.click();
-    await row.page().waitForTimeout(400);
-    return (await row.getAttribute('aria-expanded')) === 'true';
-  }, 15000, 'the row to expand');
+    const end = Date.now() + 1000;
+    while (Date.now() < end && !(await expanded())) await row.page().waitForTimeout(50);
+  }
+  throw new Error('the row did not stay expanded');
+}
+
+/**
+ * Starts recording every text the rows of a Freezer view show (states that pass quickly, like
+ * "building", are seen even if the test looks a moment later). Returns a function that waits until
+ * a recorded text matches and returns it.
+ */
+export async function recordRows(page, pane) {
+  const key = `__rows_${pane.replace(/\W/g, '')}`;
+  await page.evaluate(({ key, pane }) => {
+    const seen = (window[key] = []);
+    const grab = () => {
+      for (const p of document.querySelectorAll('.pane')) {
+        if (!p.querySelector('.pane-header')?.textContent?.includes(pane)) continue;
+        for (const r of p.querySelectorAll('.monaco-list-row')) if (seen.at(-1) !== r.textContent) seen.push(r.textContent);
+      }
+    };
+    new MutationObserver(grab).observe(document.body, { subtree: true, childList: true, characterData: true });
+    grab();
+  }, { key, pane });
+  return (re, timeout = 30000) => until(() => page.evaluate(({ key, src, flags }) => window[key].find((t) => new RegExp(src, flags).test(t)), { key, src: re.source, flags: re.flags }), timeout, `a ${pane} row matching ${re}`);
 }
 
 /** Right-clicks `row` and picks the context-menu entry whose label starts with `label`. */
