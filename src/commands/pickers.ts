@@ -69,14 +69,16 @@ export async function resolveTargetFolder(arg: unknown, title: string): Promise<
 const TIERS: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];
 
 /** The retrieval tier: the argument when valid, else a pick showing size, cost and typical time. */
-export async function resolveTier(deps: CommandDeps, archive: ArchiveInfo, arg: unknown): Promise<Tier> {
+export async function resolveTier(deps: CommandDeps, archive: ArchiveInfo, arg: unknown, member?: string): Promise<Tier> {
   if (typeof arg === 'string') {
     if (!TIERS.includes(arg as Tier)) throw new FreezerError('InvalidArgument', `Unknown retrieval tier "${arg}"; use ${TIERS.join(', ')}.`);
     return arg as Tier;
   }
-  const est = await (await deps.host.ready()).estimateRetrieval(archive.id);
+  const est = await (await deps.host.ready()).estimateRetrieval(archive.id, { member });
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { tier: Tier }>();
-  qp.title = `Retrieve ${archive.name} (${formatBytes(est.sizeBytes)})`;
+  qp.title = est.archiveBytes
+    ? `Retrieve ${formatBytes(est.sizeBytes)} of ${archive.name} (${formatBytes(est.archiveBytes)}): only the part holding ${member?.split('/').pop()}`
+    : `Retrieve ${archive.name} (${formatBytes(est.sizeBytes)})`;
   qp.placeholder = 'Choose how fast Glacier should thaw it (faster costs more)';
   qp.items = est.tiers.map((t) => ({
     label: t.tier,

@@ -17,14 +17,15 @@ export async function restoreMembers(
 ): Promise<RestoreResult> {
   const svc = await deps.host.ready();
   if (archive.state === 'frozen') {
-    const tier = await resolveTier(deps, archive, opts.tier);
+    const tier = await resolveTier(deps, archive, opts.tier, opts.version?.memberPath);
     // A version goes through restoreFileVersion as when local, so it lands as <to>/<name> either way.
     const result = opts.version
       ? await svc.restoreFileVersion(opts.version, to, { tier, overwrite: opts.overwrite })
       : { status: 'retrieving' as const, files: [], job: await svc.retrieveArchive(archive.id, tier, { restoreTo: to, members: opts.members }) };
     deps.vaults.markArchivesStale();
     deps.jobs.refresh();
-    if (result.status === 'retrieving') void vscode.window.showInformationMessage(`"${archive.name}" is frozen: retrieval started (${tier}). Freezer restores into ${to} when it completes.`);
+    const what = result.job?.byteRange && opts.version ? `retrieval of only the part holding ${opts.version.name}` : 'retrieval';
+    if (result.status === 'retrieving') void vscode.window.showInformationMessage(`"${archive.name}" is frozen: ${what} started (${tier}). Freezer restores into ${to} when it completes.`);
     return result;
   }
   const title = opts.version ? `Restoring ${opts.version.name}` : `Restoring from ${archive.name}`;

@@ -236,6 +236,29 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     await svc.removeArchive(a.id);
   });
 
+  it('restoring one file of a big frozen archive retrieves only the part holding it', async () => {
+    const dir = path.join(tmp, 'big');
+    fs.mkdirSync(dir);
+    // ~40 MiB of incompressible files; big08.bin lies inside one 8 MiB node of the archive's tree hash.
+    const files = Array.from({ length: 20 }, (_, i) => `big${String(i).padStart(2, '0')}.bin`);
+    for (const f of files) fs.writeFileSync(path.join(dir, f), randomBytes(2 * 1024 * 1024));
+    const a = await svc.freeze({ vault, sources: [dir], keyId: null });
+    await svc.disconnectArchive(a.id);
+    const [version] = await api.views.files.versionsOf(path.join(dir, 'big08.bin'));
+    const to = path.join(tmp, 'restored-big');
+    fs.mkdirSync(to);
+    const result: RestoreResult = await run('freezer.restoreFile', version, vscode.Uri.file(to), { tier: 'Expedited' });
+    assert.strictEqual(result.status, 'retrieving');
+    const [start, end] = (result.job?.byteRange ?? '').split('-').map(Number);
+    assert.ok(end - start + 1 <= a.size / 2, `retrieves ${result.job?.byteRange} of ${a.size} bytes`);
+    const target = path.join(to, 'big08.bin');
+    await waitFor('the file restored from its part of the archive', () => fs.existsSync(target) && fs.statSync(target).size === 2 * 1024 * 1024, 30000, 100);
+    assert.ok(fs.readFileSync(target).equals(fs.readFileSync(path.join(dir, 'big08.bin'))));
+    assert.deepStrictEqual(fs.readdirSync(to), ['big08.bin']);
+    assert.strictEqual((await svc.getArchive(a.id))?.state, 'frozen', 'the archive itself stays frozen');
+    await svc.removeArchive(a.id);
+  });
+
   it('remove archive requires typing the sentence', async () => {
     const node = await archiveNode(archive.id);
     assert.ok(node);

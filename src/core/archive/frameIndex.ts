@@ -24,7 +24,8 @@ export interface IndexedMember {
 
 export type IndexEncryption =
   | { format: 'none' }
-  | { format: 'fzr1'; chunkSize: number; headerSize: number }
+  /** `header`: the archive's 48 header bytes (hex; public) so a ranged retrieval need not include them. */
+  | { format: 'fzr1'; chunkSize: number; headerSize: number; header?: string }
   | { format: 'legacy-cbc'; blockSize: number; /** Archive offset of payload byte 0: IV + 1 + random header. */ dataOffset: number };
 
 /** Everything needed to restore one member from a byte range of the archive. */

@@ -140,7 +140,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
     let indexEnc: IndexEncryption = { format: 'none' };
     if (encFormat === 'fzr1') {
       const e = new Fzr1Encryptor(enc!.key, enc!.chunkSize ?? FZR1_DEFAULT_CHUNK_SIZE);
-      indexEnc = { format: 'fzr1', chunkSize: e.header.chunkSize, headerSize: FZR1_HEADER_SIZE };
+      indexEnc = { format: 'fzr1', chunkSize: e.header.chunkSize, headerSize: FZR1_HEADER_SIZE, header: e.header.bytes.toString('hex') };
       payloadSink = { write: (b) => fileSink.writev(e.update(b)), writev: async (bs) => { for (const b of bs) await fileSink.writev(e.update(b)); } };
       finishPayload = () => fileSink.writev(e.finish());
     } else if (encFormat === 'legacy-cbc') {

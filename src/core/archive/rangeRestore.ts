@@ -38,7 +38,8 @@ export async function openPayloadReader(opts: { readRange: ReadRange; archiveSiz
   const desc = opts.description ? parseDescription(opts.description) : undefined;
   if (opts.encryption?.format === 'none') return { encryption: { format: 'none' }, payloadSize: archiveSize, read: (s, e) => readBuf(readRange, s, e) };
   // With a known legacy layout nothing needs reading up front (ranged retrievals cost money).
-  const head = opts.encryption?.format === 'legacy-cbc' ? Buffer.alloc(0) : await readBuf(readRange, 0, Math.min(archiveSize, FZR1_HEADER_SIZE));
+  const known = opts.encryption?.format === 'fzr1' && opts.encryption.header ? Buffer.from(opts.encryption.header, 'hex') : undefined;
+  const head = opts.encryption?.format === 'legacy-cbc' ? Buffer.alloc(0) : known?.length === FZR1_HEADER_SIZE ? known : await readBuf(readRange, 0, Math.min(archiveSize, FZR1_HEADER_SIZE));
   if (isFzr1(head)) {
     const header = parseFzr1Header(head);
     const key = await resolveKey(opts.keys, { format: 'fzr1', fingerprint: header.keyFingerprint, description: desc });
@@ -53,7 +54,7 @@ export async function openPayloadReader(opts: { readRange: ReadRange; archiveSiz
     // The payload size is known from an index; otherwise the final chunk's length field tells it.
     const payloadSize = opts.payloadSize ?? full * cs + unpadFinalChunk(codec.decryptChunk(finalIndex, await readBuf(readRange, finalStart, archiveSize), true), cs).length;
     return {
-      encryption: { format: 'fzr1', chunkSize: cs, headerSize: FZR1_HEADER_SIZE },
+      encryption: { format: 'fzr1', chunkSize: cs, headerSize: FZR1_HEADER_SIZE, header: head.toString('hex') },
       payloadSize,
       async read(start, end) {
         if (end <= start) return Buffer.alloc(0);
@@ -129,7 +130,7 @@ export interface RangeRestoreOptions {
 
 /**
  * The archive byte range [start, end) that restoring `member` reads (e.g. for a Glacier ranged
- * retrieval). fzr1 archives also need their first 48 bytes (the header).
+ * retrieval). fzr1 archives also need their first 48 bytes (the header), unless the index holds them.
  */
 export function memberArchiveRange(index: FrameIndex, member: string): { start: number; end: number; tarStart: number; tarEnd: number; frames: [number, number] } {
   const i = index.members.findIndex((m) => m.path === member);

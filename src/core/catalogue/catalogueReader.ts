@@ -207,10 +207,15 @@ export class CatalogueReader {
     ).map(toJob);
   }
 
-  /** The newest whole-archive or ranged retrieval job of an archive ("latest wins" for its state). */
+  /**
+   * The newest retrieval job of the whole archive ("latest wins" for its state). Jobs for part of it
+   * (one file's byte range) leave the archive's state alone.
+   */
   latestRetrievalJob(archiveId: number): JobRecord | undefined {
     const r = this.sql.get(
-      `SELECT ${JOB_COLS} FROM jobs j JOIN vaults v ON v.id = j.vault_id WHERE j.archive_id = ? AND j.action = 'ArchiveRetrieval'
+      `SELECT ${JOB_COLS} FROM jobs j JOIN vaults v ON v.id = j.vault_id JOIN archives a ON a.id = j.archive_id
+       WHERE j.archive_id = ? AND j.action = 'ArchiveRetrieval'
+         AND (j.byte_range IS NULL OR j.byte_range = '0-' || (COALESCE(a.encrypted_size, a.size) - 1))
        ORDER BY j.created DESC, j.id DESC LIMIT 1`, [archiveId],
     );
     return r && toJob(r);

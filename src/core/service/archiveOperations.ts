@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-glacier';
+import type { FrameIndex } from '../archive/frameIndex';
 import type { ArchiveRecord, JobRecord } from '../catalogue';
 import { JOB_OUTPUT_LIFETIME_MS } from '../catalogue';
 import { FreezerError } from '../errors';
@@ -11,6 +12,7 @@ import { initiateArchiveRetrieval } from '../glacier/retrieval';
 import { ActivityMeter } from './activityMeter';
 import { exists, type ServiceContext } from './serviceContext';
 import type { ActivityProgress, ArchiveInfo, JobInfo, RetrievalEstimate, Tier } from './types';
+import { memberRetrievalRange } from './partialRetrieval';
 import { deleteRemoteArchive } from './vaultOperations';
 import { describe, toJobInfo } from './viewModels';
 
@@ -75,12 +77,15 @@ export async function removeArchive(ctx: ServiceContext, id: number): Promise<vo
 
 const TYPICAL_HOURS: Record<Tier, string> = { Expedited: '1–5 minutes', Standard: '3–5 hours', Bulk: '5–12 hours' };
 
-export async function estimateRetrieval(ctx: ServiceContext, id: number): Promise<RetrievalEstimate> {
+/** What retrieving archive `id` costs; with `member`, what restoring that one file retrieves (maybe only part). */
+export async function estimateRetrieval(ctx: ServiceContext, id: number, opts: { member?: string } = {}): Promise<RetrievalEstimate> {
   const a = await ctx.requireArchive(id);
-  const size = a.encryptedSize ?? a.size;
+  const whole = a.encryptedSize ?? a.size;
+  const range = opts.member ? memberRetrievalRange((await ctx.catalogue.getFrameIndex(a.id)) as FrameIndex | undefined, opts.member, whole) : undefined;
+  const size = range ? range.end - range.start + 1 : whole;
   const est = estimateAllTiers(size, ctx.region);
   return {
-    archiveId: id, sizeBytes: size, pricesAsOf: est[0].pricesAsOf, region: ctx.region,
+    archiveId: id, sizeBytes: size, ...(range ? { archiveBytes: whole } : {}), pricesAsOf: est[0].pricesAsOf, region: ctx.region,
     tiers: est.map((e) => ({ tier: e.tier, costUsd: e.totalUsd, typicalHours: TYPICAL_HOURS[e.tier] })),
   };
 }

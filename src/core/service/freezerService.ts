@@ -63,7 +63,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     resumeUploads: (signal) => ctx.track(() => resumeUploads(ctx, signal)),
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
-    estimateRetrieval: (id) => archives.estimateRetrieval(ctx, id),
+    estimateRetrieval: (id, opts) => archives.estimateRetrieval(ctx, id, opts),
     async retrieveArchive(id, tier, o) {
       const job = await archives.retrieveArchive(ctx, id, tier, o);
       // Completed before it was recorded (a short job delay): the notification found nothing to do.

@@ -8,6 +8,7 @@ import { startNotificationListener, vaultNameFromArn } from '../glacier/notifica
 import { isRetryableError } from '../glacier/retry';
 import { decodePlan, downloadRetrieval } from './archiveOperations';
 import { mergeInventoryJob } from './inventoryOperation';
+import { applyPartialRetrieval, partialRangeOf } from './partialRetrieval';
 import { restoreLocal } from './restoreOperation';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo } from './types';
@@ -157,6 +158,15 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     try {
       if (j.action === 'InventoryRetrieval') {
         await mergeInventoryJob(ctx, j);
+        return;
+      }
+      const whole = await ctx.requireArchive(j.archiveId!);
+      const part = partialRangeOf(j, whole);
+      if (part && j.restoreTarget) {
+        const files = await applyPartialRetrieval(ctx, j, whole, part, decodePlan(j.description).members ?? [], signal);
+        ctx.log.info('Job %s: restored %d file(s) into %s from bytes %s of archive %d', j.jobId, files.length, j.restoreTarget, j.byteRange, whole.id);
+        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+        ctx.emit('jobs');
         return;
       }
       const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j, { signal })))!;

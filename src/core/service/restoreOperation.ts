@@ -11,6 +11,7 @@ import type { KeyMaterial } from '../crypto/keys';
 import { FreezerError } from '../errors';
 import { ActivityMeter } from './activityMeter';
 import { decodePlan, downloadArchive, encodePlan, retrieveArchive, updateFromAws } from './archiveOperations';
+import { memberRetrievalRange, retrieveMemberRange } from './partialRetrieval';
 import { exists, type ServiceContext } from './serviceContext';
 import type { FileVersion, RestoreRequest, RestoreResult } from './types';
 import { toJobInfo } from './viewModels';
@@ -35,6 +36,11 @@ async function restoreArchive(ctx: ServiceContext, req: RestoreRequest, o: { fla
     if (ready === 'ready') await downloadArchive(ctx, a.id, { signal: req.signal, onProgress: req.onProgress });
     else {
       if (!a.glacierId || a.deletedRemote) throw new FreezerError('ArchiveUnavailable', `Archive ${a.id} has no local file and is not in Glacier: it cannot be restored.`);
+      // One file of a big archive: retrieve only the bytes holding it.
+      const range = o.flatten && req.members?.length === 1
+        ? memberRetrievalRange((await ctx.catalogue.getFrameIndex(a.id)) as FrameIndex | undefined, req.members[0], a.encryptedSize ?? a.size)
+        : undefined;
+      if (range) return { status: 'retrieving', files: [], job: await retrieveMemberRange(ctx, a, req.members![0], range, req.to, req.tier ?? DEFAULT_RESTORE_TIER) };
       const job = await retrieveArchive(ctx, a.id, req.tier ?? DEFAULT_RESTORE_TIER, { restoreTo: req.to, members: req.members, flatten: o.flatten });
       return { status: 'retrieving', files: [], job };
     }
@@ -168,7 +174,7 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
   return files.map((f) => f.target);
 }
 
-async function flattenInto(to: string, restored: RestoredFile[], overwrite: boolean): Promise<RestoredFile[]> {
+export async function flattenInto(to: string, restored: RestoredFile[], overwrite: boolean): Promise<RestoredFile[]> {
   const out: RestoredFile[] = [];
   for (const f of restored.filter((x) => x.type === 'file')) {
     const target = path.join(to, path.basename(f.target));

@@ -61,7 +61,8 @@ export interface FreezerService {
   resumeUploads(signal?: AbortSignal): Promise<ArchiveInfo[]>;
   disconnectArchive(id: number): Promise<ArchiveInfo>;
   removeArchive(id: number): Promise<void>;
-  estimateRetrieval(id: number): Promise<RetrievalEstimate>;
+  /** With `member`: what restoring that one file retrieves (only its byte range when that is worth it). */
+  estimateRetrieval(id: number, opts?: { member?: string }): Promise<RetrievalEstimate>;
   retrieveArchive(id: number, tier: Tier, opts?: { restoreTo?: string; members?: string[] }): Promise<JobInfo>;
   /** Downloads a completed retrieval into the upload folder (verified), making the archive `liquid`. */
   downloadArchive(id: number, opts?: { signal?: AbortSignal; onProgress?: FreezeRequest['onProgress'] }): Promise<ArchiveInfo>;

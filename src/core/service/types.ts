@@ -150,7 +150,10 @@ export interface ArchiveMember {
 
 export interface RetrievalEstimate {
   archiveId: number;
+  /** Bytes the retrieval fetches. */
   sizeBytes: number;
+  /** Set when only part of the archive is fetched (one file's byte range): the whole archive's size. */
+  archiveBytes?: number;
   pricesAsOf: string;
   region: string;
   tiers: { tier: Tier; costUsd: number; typicalHours: string }[];
