@@ -66,6 +66,8 @@ export async function startCodeServer(opts = {}) {
     'git.enabled': false,
     'chat.disableAIFeatures': true,
     'workbench.enableExperiments': false,
+    // An empty secondary side bar opening late (no chat offline) can take the Output panel's place.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...(opts.settings || {}),
     ...kept,
   }, null, 2));

@@ -37,8 +37,10 @@ export async function openWorkbench({ settings = {}, prepareWorkspace, env = {} 
       const input = page.locator('.quick-input-widget input[type="text"]');
       await input.waitFor();
       await input.fill(`>${title}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-      await page.keyboard.press('Enter');
+      // Click the row that starts with the title: Enter runs whichever row is active, which may not
+      // be the match yet while the list is still filtering.
+      const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${escaped}`) }).first().click();
     },
     close: async () => {
       await browser.close();
