@@ -251,12 +251,16 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     assert.strictEqual(result.status, 'retrieving');
     const [start, end] = (result.job?.byteRange ?? '').split('-').map(Number);
     assert.ok(end - start + 1 <= a.size / 2, `retrieves ${result.job?.byteRange} of ${a.size} bytes`);
-    const target = path.join(to, 'big08.bin');
-    await waitFor('the file restored from its part of the archive', () => fs.existsSync(target) && fs.statSync(target).size === 2 * 1024 * 1024, 30000, 100);
-    assert.ok(fs.readFileSync(target).equals(fs.readFileSync(path.join(dir, 'big08.bin'))));
-    assert.deepStrictEqual(fs.readdirSync(to), ['big08.bin']);
-    assert.strictEqual((await svc.getArchive(a.id))?.state, 'frozen', 'the archive itself stays frozen');
-    await svc.removeArchive(a.id);
+    try {
+      // Applied once the job is marked executed (the file is in place and the scratch folder gone).
+      await waitFor('the partial retrieval applied', async () => Boolean((await svc.listJobs(vault)).find((j) => j.id === result.job?.id)?.executedAt), 30000, 100);
+      const target = path.join(to, 'big08.bin');
+      assert.ok(fs.readFileSync(target).equals(fs.readFileSync(path.join(dir, 'big08.bin'))));
+      assert.deepStrictEqual(fs.readdirSync(to), ['big08.bin']);
+      assert.strictEqual((await svc.getArchive(a.id))?.state, 'frozen', 'the archive itself stays frozen');
+    } finally {
+      await svc.removeArchive(a.id);
+    }
   });
 
   it('remove archive requires typing the sentence', async () => {
