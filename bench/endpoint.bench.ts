@@ -4,7 +4,6 @@
  * the same for half the size, to show memory does not grow with archive size. Reference: writing the
  * same bytes straight to a local file in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,13 +12,13 @@ import { once } from 'node:events';
 import {
   CompleteMultipartUploadCommand, CreateVaultCommand, GlacierClient, InitiateMultipartUploadCommand, UploadMultipartPartCommand,
 } from '@aws-sdk/client-glacier';
+import { spawnEndpointProcess } from '../test/support/endpointProcess';
 import { combineTreeHashes, MIB, treeHash } from '../src/core/hash/treeHash';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const FULL = Math.max(16 * MIB, Math.round((1024 * MIB * SCALE) / MIB) * MIB);
 const PART = 8 * MIB;
 const CONCURRENCY = 3;
-const root = path.resolve(__dirname, '..');
 
 /** Fills `buf` with bytes that differ per part index (cheap, not a repeating constant). */
 function fillPart(buf: Buffer, index: number): void {
@@ -31,22 +30,6 @@ function fillPart(buf: Buffer, index: number): void {
   }
 }
 
-async function startEndpoint(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/core/endpoint/standalone.ts'), '--dir', dir, '--port', '0'], {
-    cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (c) => reject(new Error(`endpoint exited (${c})`)));
-  });
-  return { child, url };
-}
-
 async function procKiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
@@ -55,7 +38,7 @@ async function procKiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
 
 async function uploadThroughEndpoint(size: number): Promise<{ seconds: number; peakMiB: number; idleMiB: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'freezer-bench-endpoint-'));
-  const { child, url } = await startEndpoint(dir);
+  const { child, url } = await spawnEndpointProcess(dir);
   const glacier = new GlacierClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   try {
     const idleMiB = (await procKiB(child.pid!, 'VmRSS')) / 1024;

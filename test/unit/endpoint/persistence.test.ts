@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import {
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { treeHash } from '../../../src/core/hash/treeHash';
+import { spawnEndpointProcess } from '../../support/endpointProcess';
 import { localClientConfig, startTestEndpoint, type TestEndpoint } from '../../support/localEndpoint';
 import { bytes, MIB, readAll } from './helpers';
 
@@ -74,20 +74,8 @@ describe('local endpoint: persistence across restarts', () => {
 
   it('loses nothing acknowledged when the endpoint process is killed', async () => {
     const killedDir = path.join(dir, 'killed');
-    const root = path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/core/endpoint/standalone.ts'), '--dir', killedDir, '--port', '0'], {
-      cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const { child, url } = await spawnEndpointProcess(killedDir);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (b: Buffer) => {
-          out += b.toString();
-          const m = /listening (\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`endpoint exited early (${code})`)));
-      });
       const g = new GlacierClient(localClientConfig(url));
       const A = { accountId: '-', vaultName: 'crash' };
       await g.send(new CreateVaultCommand(A));

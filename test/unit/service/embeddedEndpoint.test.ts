@@ -6,13 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { ListSubscriptionsByTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateVaultCommand, ListVaultsCommand } from '@aws-sdk/client-glacier';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { EndpointInUseError } from '../../../src/core/endpoint';
 import { OWNER_LOCK } from '../../../src/core/endpoint/ownerLock';
 import { createClients } from '../../../src/core/glacier/clients';
 import { parseJobNotification } from '../../../src/core/glacier/notifications';
 import { startEmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
+import { spawnEndpointProcess } from '../../support/endpointProcess';
 
 describe('startEmbeddedEndpoint', () => {
   let dir: string;
@@ -71,14 +72,8 @@ describe('startEmbeddedEndpoint', () => {
 
   it('when the process that runs the endpoint dies, a sharer takes over on the same port and loses nothing', async () => {
     const folder = path.join(dir, 'owner-dies');
-    const root = path.resolve(__dirname, '../../..');
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/core/endpoint/standalone.ts'), '--dir', folder, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, url } = await spawnEndpointProcess(folder);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d) => { out += d; const m = /listening (\S+)/.exec(out); if (m) resolve(m[1]); });
-        child.once('exit', (code) => reject(new Error(`endpoint exited (${code})`)));
-      });
       const ep = await startEmbeddedEndpoint({ dir: folder });
       const clients = createClients(ep.glacierConfigPatch);
       try {
