@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installVsix, launchChromium, mkTmp, startCodeServer } from '../../scripts/lib-code-server.mjs';
+import { runCommand } from './webviews/helpers.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const shotsDir = path.resolve(process.env.FREEZER_SHOTS || path.join(root, 'test-results/e2e'));
@@ -32,16 +33,7 @@ export async function openWorkbench({ settings = {}, prepareWorkspace, env = {} 
   return {
     page, cs, workspace, scratch,
     shot: (name) => page.screenshot({ path: path.join(shotsDir, `${name}.png`) }),
-    runCommand: async (title) => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input[type="text"]');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      // Click the row that starts with the title: Enter runs whichever row is active, which may not
-      // be the match yet while the list is still filtering.
-      const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${escaped}`) }).first().click();
-    },
+    runCommand: (title) => runCommand(page, title),
     close: async () => {
       await browser.close();
       await cs.stop();
