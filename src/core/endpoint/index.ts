@@ -1,18 +1,21 @@
 import { FreezerError } from '../errors';
-import { FaultInjector } from './faults';
+import { FaultInjector, type InjectedFault } from './faults';
 import type { GlacierContext } from './glacier/context';
 import { GlacierStore } from './glacier/glacierStore';
 import { JobRunner } from './glacier/jobRunner';
 import { acquireOwnerLock, type OwnerLock } from './ownerLock';
 import { resolveOptions, type FaultKind, type FaultOptions, type LocalEndpointOptions } from './options';
-import { createEndpointServer, listen } from './server';
+import { createEndpointServer, listen, type ObservedRequest } from './server';
 import { TopicService } from './sns/topicService';
 import { QueueService } from './sqs/queueService';
 import { Storage } from './storage';
 
 export type { FaultKind, FaultOptions, LocalEndpointOptions, RetrievalTier } from './options';
+export { AFTER_FAULT_KINDS, FAULT_KINDS } from './options';
+export type { InjectedFault } from './faults';
+export type { ObservedRequest } from './server';
 export { parseJobDelays } from './options';
-export { parseEndpointArgs, ENDPOINT_USAGE } from './endpointArgs';
+export { endpointOptionsFrom, parseEndpointArgs, ENDPOINT_OPTIONS, ENDPOINT_USAGE, type EndpointOptionName } from './endpointArgs';
 export { dropLockNaming, EndpointInUseError, liveOwner, type EndpointOwner } from './ownerLock';
 
 export interface LocalEndpoint {
@@ -21,10 +24,17 @@ export interface LocalEndpoint {
   readonly port: number;
   readonly region: string;
   readonly accountId: string;
-  /** Switches fault injection on (or off with undefined) while running. */
-  setFaults(faults: FaultOptions | undefined): void;
+  /**
+   * Switches fault injection on (or off with undefined) while running: one rule or a list (the first
+   * rule that fires wins), each optionally limited to some operations and to its next N faults.
+   */
+  setFaults(faults: FaultOptions | readonly FaultOptions[] | undefined): void;
   /** How many faults of each kind were injected so far. */
   faultCounts(): Record<FaultKind, number>;
+  /** Every fault injected so far, in order, with the operation it hit. */
+  faultLog(): InjectedFault[];
+  /** Calls `listener` for every request once its response is finished or lost; returns the unsubscribe. */
+  onRequest(listener: (r: ObservedRequest) => void): () => void;
   /** Stops listening, ends open connections and long polls, and waits for pending writes. */
   close(): Promise<void>;
 }
@@ -59,7 +69,9 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
   jobs.attach(glacier);
   await Promise.all([sqs.load(), sns.load(), store.load()]);
   const faults = new FaultInjector(options.faults);
-  const server = createEndpointServer({ glacier, sqs, sns, faults });
+  const observers = new Set<(r: ObservedRequest) => void>();
+  const observe = (r: ObservedRequest): void => { for (const o of observers) o(r); };
+  const server = createEndpointServer({ glacier, sqs, sns, faults, observe });
   const addr = await listen(server, opts.port, opts.host);
   const host = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   baseUrl = `http://${host === '[::]' ? '[::1]' : host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
@@ -76,6 +88,11 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
     accountId: opts.accountId,
     setFaults: (f) => faults.set(f),
     faultCounts: () => ({ ...faults.counts }),
+    faultLog: () => [...faults.injected],
+    onRequest: (listener) => {
+      observers.add(listener);
+      return () => observers.delete(listener);
+    },
     close: () => (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       sqs.close();

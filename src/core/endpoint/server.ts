@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { AwsError, sendGlacierError, sendSnsError, sendSqsError } from './awsError';
 import type { FaultInjector } from './faults';
 import type { GlacierContext } from './glacier/context';
-import { handleGlacier, isGlacierPath } from './glacier/router';
+import { glacierOperation, handleGlacier, isGlacierPath } from './glacier/router';
+import { readSmallBody } from './http';
+import { armAfterFault } from './responseFaults';
 import { parseAuthorization } from './sigv4';
 import { handleSns } from './sns/snsProtocol';
 import type { TopicService } from './sns/topicService';
@@ -17,6 +19,44 @@ export interface Services {
   sqs: QueueService;
   sns: TopicService;
   faults: FaultInjector;
+  /** Called when a response is finished or its connection closed (tests count requests per operation). */
+  observe?: (r: ObservedRequest) => void;
+}
+
+/** One request as the endpoint saw it. */
+export interface ObservedRequest {
+  operation: string;
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  /** HTTP status sent; undefined when no complete response went out (dropped or cut). */
+  status?: number;
+  /** The fault injected into this request, if any. */
+  fault?: string;
+}
+
+/**
+ * A request recognised as one API operation: its AWS name (what fault rules and observers key on)
+ * and how to handle it. Every API the endpoint serves names its operations here, so every fault kind
+ * applies to it.
+ */
+interface Route {
+  operation: string;
+  run: () => Promise<void>;
+}
+
+async function routeOf(s: Services, protocol: Protocol | undefined, req: IncomingMessage, res: ServerResponse, url: URL): Promise<Route> {
+  if (protocol === 'glacier') return { operation: glacierOperation(req.method, url), run: () => handleGlacier(s.glacier, req, res, url) };
+  if (protocol === 'sqs') return { operation: String(req.headers['x-amz-target']).slice('AmazonSQS.'.length), run: () => handleSqs(s.sqs, req, res) };
+  if (protocol === 'sns') {
+    // The action is in the (small, form-encoded) body: read it first to name the operation.
+    const params = new URLSearchParams((await readSmallBody(req, 2 * 1024 * 1024)).toString('utf8'));
+    return { operation: params.get('Action') ?? 'Unknown', run: () => handleSns(s.sns, req, res, params) };
+  }
+  return {
+    operation: 'Unknown',
+    run: () => Promise.reject(new AwsError(400, 'UnknownOperationException', `${req.method} ${url.pathname} is not a Glacier, SQS or SNS request.`)),
+  };
 }
 
 /** Which service a request is for, from its headers and path alone (before reading the body). */
@@ -59,22 +99,36 @@ export function createEndpointServer(services: Services): http.Server {
 
 async function handle(s: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let protocol: Protocol | undefined;
+  let operation = 'Unknown';
+  let fault: string | undefined;
+  if (s.observe) {
+    const observe = s.observe;
+    let seen = false;
+    const report = (complete: boolean) => {
+      if (seen) return;
+      seen = true;
+      observe({ operation, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, status: complete ? res.statusCode : undefined, fault });
+    };
+    res.once('finish', () => report(fault !== 'cut-body' && fault !== 'apply-then-drop'));
+    res.once('close', () => report(res.writableFinished && fault !== 'cut-body' && fault !== 'apply-then-drop'));
+  }
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     protocol = protocolOf(req, url);
-    const fault = s.faults.next();
-    if (fault === 'drop') {
+    const route = await routeOf(s, protocol, req, res, url);
+    operation = route.operation;
+    const f = s.faults.next(operation);
+    fault = f?.kind;
+    if (f?.kind === 'drop') {
       req.socket.destroy();
       return;
     }
-    if (fault === 'slow') await delay(s.faults.slowMs);
-    const injected = fault && faultError(fault, protocol);
+    if (f?.kind === 'slow') await delay(f.slowMs);
+    if (f?.kind === 'apply-then-drop' || f?.kind === 'cut-body') armAfterFault(req, res, f.kind);
+    const injected = f && faultError(f.kind, protocol);
     if (injected) throw injected;
-    if (!protocol) throw new AwsError(400, 'UnknownOperationException', `${req.method} ${url.pathname} is not a Glacier, SQS or SNS request.`);
-    parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-    if (protocol === 'glacier') await handleGlacier(s.glacier, req, res, url);
-    else if (protocol === 'sqs') await handleSqs(s.sqs, req, res);
-    else await handleSns(s.sns, req, res);
+    if (protocol) parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+    await route.run();
   } catch (e) {
     if (res.headersSent) {
       res.destroy();
