@@ -59,6 +59,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE hash_cache (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 BLOB NOT NULL) WITHOUT ROWID;
   `,
+  // v3: when CompleteMultipartUpload was first sent; its answer may be lost, so the upload is settled, never redone.
+  `
+  ALTER TABLE upload_sessions ADD COLUMN completing TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

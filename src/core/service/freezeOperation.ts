@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { formatDescription } from '../archive/description';
+import { descriptionToken, formatDescription, newArchiveToken } from '../archive/description';
 import { freezeArchive, type FreezeResult } from '../archive/freeze';
 import type { SourceFile } from '../archive/walk';
 import type { ArchiveRecord } from '../catalogue';
@@ -11,6 +11,7 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
+import { settleUnconfirmedUpload } from './uploadSettlement';
 import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
@@ -39,7 +40,8 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
     // Picked in the same write as the row, so two freezes started together cannot take the same default name.
     const name = given ?? uniqueName(defaultName(sources), tx.listArchives({ vaultId: vault.id }).map(archiveName));
     // Named from the start: the row shows its final name while it builds (packing writes the full description).
-    const description = formatDescription({ name, compression, encryption, ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
+    // The token is in the description from the start, so an archive whose upload answer was lost can be found by it.
+    const description = formatDescription({ name, compression, encryption, token: newArchiveToken(), ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
     const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true });
     return { row: tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) }), name };
   });
@@ -72,7 +74,7 @@ async function packAndUpload(
     await fs.mkdir(ctx.opts.uploadFolder, { recursive: true });
     const meter = new ActivityMeter('packing', { filesTotal: fileCount, bytesTotal: files.reduce((n, f) => n + f.size, 0) }, report);
     built = await freezeArchive({
-      files, output: row.localPath as string, overwrite: true, name, compression,
+      files, output: row.localPath as string, overwrite: true, name, compression, token: descriptionToken(row.description),
       encryption: key ? { format: key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc', key } : null,
       signal,
       onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
@@ -134,6 +136,11 @@ export async function upload(
     });
   } catch (e) {
     ctx.setActivity(a.id, undefined);
+    if (FreezerError.is(e, 'UploadCompletionUnconfirmed')) {
+      const settled = await settleUnconfirmedUpload(ctx, a, e);
+      ctx.emit('archives');
+      return settled === 'lost' ? upload(ctx, a, opts) : settled;
+    }
     // A cancel by the user removes the archive; a dispose (the window closes) keeps the session for resume.
     if (CancellationError.is(e) && opts.signal?.aborted && opts.cancelRemoves) {
       await discard(ctx, a);
@@ -168,6 +175,7 @@ function pausedByDispose(store: UploadSessionStore, lifetime: AbortSignal): Uplo
     get: (key) => store.get(key),
     save: (s) => store.save(s),
     delete: (key) => store.delete(key),
+    completing: (key, when) => store.completing(key, when),
     async partDone(key, index, hash) {
       if (lifetime.aborted) throw new CancellationError();
       await store.partDone(key, index, hash);
@@ -198,7 +206,12 @@ export async function resumeUploads(ctx: ServiceContext, signal?: AbortSignal): 
       ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, a.vaultName);
       // `signal` is "stop resuming", not "cancel the freeze": it must not abort the multipart upload at
       // AWS. The upload in progress stops at its next part once the service is disposed, session kept.
-      return upload(ctx, now, { cancelRemoves: false });
+      return upload(ctx, now, { cancelRemoves: false }).catch(async (e: unknown) => {
+        // Not an error of this resume: the archive is at Glacier or will be told by the inventory.
+        if (!FreezerError.is(e, 'UploadAwaitingInventory')) throw e;
+        ctx.log.warn('%s', e.message);
+        return ctx.archiveInfo((await ctx.catalogue.getArchive(a.id)) ?? now);
+      });
     }, { wait: false });
     if (result) out.push(result);
   }

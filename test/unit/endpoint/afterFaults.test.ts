@@ -82,6 +82,7 @@ describe('local endpoint: faults after the work is done', () => {
     assert.ok(received > 0 && received < data.length, `part of the body arrived (${received} of ${data.length})`);
     const again = await ep.glacier.send(new GetJobOutputCommand({ ...A, jobId: job.jobId }));
     assert.equal(Buffer.from(await again.body!.transformToByteArray()).equals(data), true, 'spent after one: the next read is whole');
+    for (let i = 0; i < 100 && seen.filter((r) => r.operation === 'GetJobOutput').length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     stop();
     const outputs = seen.filter((r) => r.operation === 'GetJobOutput');
     assert.deepEqual(outputs.map((r) => [r.fault, r.status]), [['cut-body', undefined], [undefined, 200]], 'the observer tells the cut answer from the whole one');
