@@ -56,6 +56,8 @@ export function toGlacierConfig(s: CliSettings): GlacierConfig {
 /** How this command wants the service: the daemon downloads every completed retrieval. */
 export interface ContextOptions {
   autoDownload?: boolean;
+  /** The command resumes unfinished uploads itself (daemon, freeze --resume): no hint to run it. */
+  resumesUploads?: boolean;
 }
 
 export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal, opts: ContextOptions = {}): CliContext {
@@ -83,7 +85,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
     const glacier = await glacierConfig();
     // Key exports hold key bytes: refuse a key file others can read before anything uses it.
     await checkPrivate(s.keys).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
-    return createFreezerService({
+    const svc = await createFreezerService({
       glacier,
       databasePath: s.database,
       uploadFolder: s.uploadFolder,
@@ -91,6 +93,12 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
     });
+    // What a killed run left is cleaned up (and said) by whichever command comes next.
+    const { interrupted } = await svc.recoverAbandoned();
+    if (!opts.resumesUploads) {
+      for (const a of interrupted) log.warn('Archive %d "%s" has an unfinished upload (the run uploading it stopped); finish it with: freezer freeze --resume', a.id, a.name);
+    }
+    return svc;
   };
 
   return {

@@ -34,7 +34,26 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   // AES-256 keys get our authenticated fzr1; a legacy cipher picked by the user means the original tool's format.
   const encryption = !key ? 'none' : key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc';
 
-  const { row, name } = await ctx.catalogue.write((tx) => {
+  // The row and its archive lock are taken under one short lock, so that a row without a live lock
+  // holder is known to be abandoned (see recoverAbandoned), whatever its age.
+  const releaseNew = (await ctx.lock(NEW_ARCHIVE_LOCK))!;
+  let releaseArchive: () => Promise<void>;
+  let created: { row: ArchiveRecord; name: string };
+  try {
+    created = await createRow();
+    releaseArchive = (await ctx.lock(`archive-${created.row.id}`))!;
+  } finally {
+    await releaseNew();
+  }
+  const { row, name } = created;
+  try {
+    return await packAndUpload(ctx, req, row, { sources, name, compression, key });
+  } finally {
+    await releaseArchive();
+  }
+
+  function createRow(): Promise<{ row: ArchiveRecord; name: string }> {
+    return ctx.catalogue.write((tx) => {
     // The user's choice stands even if this freeze fails or is cancelled.
     for (const p of req.manualExclusions ?? []) tx.addManualExclusion(path.resolve(p));
     // Picked in the same write as the row, so two freezes started together cannot take the same default name.
@@ -44,10 +63,12 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
     const description = formatDescription({ name, compression, encryption, token: newArchiveToken(), ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
     const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true });
     return { row: tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) }), name };
-  });
-  // Held until uploaded, so another process's resumeUploads never takes this archive for abandoned.
-  return (await ctx.exclusive(`archive-${row.id}`, () => packAndUpload(ctx, req, row, { sources, name, compression, key }))) as ArchiveInfo;
+    });
+  }
 }
+
+/** Held by a freeze from creating its row until it holds the row's archive lock. */
+const NEW_ARCHIVE_LOCK = 'new-archive';
 
 async function packAndUpload(
   ctx: ServiceContext, req: FreezeRequest, row: ArchiveRecord,
@@ -184,26 +205,49 @@ function pausedByDispose(store: UploadSessionStore, lifetime: AbortSignal): Uplo
 }
 
 /**
+ * What a killed or crashed run left, found by locks (not by age): an archive still `building` whose
+ * lock no live process holds was being packed by a process that is gone; it cannot be resumed, so its
+ * row and partial file are removed (and logged). Uploads left that way are returned: `resumeUploads`
+ * goes on with them. Every front end (extension, CLI, daemon) calls this when it starts.
+ */
+export async function recoverAbandoned(ctx: ServiceContext): Promise<{ removed: ArchiveInfo[]; interrupted: ArchiveInfo[] }> {
+  const out = { removed: [] as ArchiveInfo[], interrupted: [] as ArchiveInfo[] };
+  const listed = (await ctx.catalogue.listArchives()).filter((a) => (a.building || a.uploading) && !ctx.activities.has(a.id));
+  if (!listed.length) return out;
+  // A freeze between creating its row and locking it is done with that once this lock is free.
+  await ctx.exclusive(NEW_ARCHIVE_LOCK, async () => undefined);
+  for (const a of listed) {
+    await ctx.exclusive(`archive-${a.id}`, async () => {
+      const now = await ctx.catalogue.getArchive(a.id);
+      if (!now || ctx.activities.has(a.id)) return;
+      if (now.building) {
+        const info = await ctx.archiveInfo(now);
+        await discard(ctx, now);
+        ctx.log.warn('Archive %d "%s" was being packed by a Freezer process that is gone (killed or crashed); removed it and its partial file. Freeze those files again.',
+          now.id, info.name);
+        out.removed.push(info);
+      } else if (now.uploading) {
+        out.interrupted.push(await ctx.archiveInfo(now));
+      }
+    }, { wait: false });
+  }
+  return out;
+}
+
+/**
  * Resumes what a previous run left: uploads with a local file go on (sending only missing parts);
- * archives caught while being packed cannot be resumed and are removed. Archives another live
- * process is working on are left alone. `signal` stops before the next archive.
+ * archives caught while being packed cannot be resumed and are removed (recoverAbandoned). Archives
+ * another live process is working on are left alone. `signal` stops before the next archive.
  */
 export async function resumeUploads(ctx: ServiceContext, signal?: AbortSignal): Promise<ArchiveInfo[]> {
-  const pending = (await ctx.catalogue.listArchives()).filter((a) => (a.building || a.uploading) && !ctx.activities.has(a.id));
+  const { interrupted } = await recoverAbandoned(ctx);
   const out: ArchiveInfo[] = [];
-  for (const a of pending) {
+  for (const a of interrupted) {
     throwIfAborted(signal);
     const result = await ctx.exclusive(`archive-${a.id}`, async () => {
       const now = await ctx.catalogue.getArchive(a.id);
-      if (!now || !(now.building || now.uploading)) return undefined;
-      // A row younger than this may belong to a freeze that has not taken its lock yet.
-      if (now.building && Date.now() - Date.parse(now.created) < 60_000) return undefined;
-      if (now.building) {
-        ctx.log.warn('Archive %d was being packed when Freezer stopped; removing it (freeze the files again).', a.id);
-        await discard(ctx, now);
-        return undefined;
-      }
-      ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, a.vaultName);
+      if (!now || !now.uploading || now.building) return undefined;
+      ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, now.vaultName);
       // `signal` is "stop resuming", not "cancel the freeze": it must not abort the multipart upload at
       // AWS. The upload in progress stops at its next part once the service is disposed, session kept.
       return upload(ctx, now, { cancelRemoves: false }).catch(async (e: unknown) => {

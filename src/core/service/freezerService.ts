@@ -3,7 +3,7 @@ import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
-import { freeze, resumeUploads } from './freezeOperation';
+import { freeze, recoverAbandoned, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
 import * as keys from './keyOperations';
@@ -61,6 +61,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     },
     freeze: (req) => ctx.track(() => freeze(ctx, req)),
     resumeUploads: (signal) => ctx.track(() => resumeUploads(ctx, signal)),
+    recoverAbandoned: () => ctx.track(() => recoverAbandoned(ctx)),
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
     estimateRetrieval: (id, opts) => archives.estimateRetrieval(ctx, id, opts),

@@ -106,8 +106,8 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
   for (const c of result.conflicts) {
     ctx.log.warn('Inventory of %s: archive %s has tree hash %s at Glacier but %s in the catalogue; left as is', vault.name, c.archiveId, c.remoteTreeHash, c.localTreeHash);
   }
-  ctx.log.info('Merged the inventory of vault %s: %d added, %d adopted, %d duplicates deleted, %d updated, %d missing, %d too recent to judge, %d unchanged',
-    vault.name, add.length, adopt.length, duplicates.length, result.update.length, result.missing.length, result.pending.length, result.unchanged);
+  ctx.log.info('Merged the inventory of vault %s: %d added, %d updated, %d missing, %d too recent to judge, %d unchanged, %d adopted by token, %d duplicates deleted',
+    vault.name, add.length, result.update.length, result.missing.length, result.pending.length, result.unchanged, adopt.length, duplicates.length);
   ctx.emit('archives', 'vaults', 'jobs', 'files');
 }
 
