@@ -112,7 +112,9 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
       const h = await o.clients.s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: seg.key, ChecksumMode: 'ENABLED' }), { abortSignal: stop.signal });
       const sha = h.Metadata?.['freezer-sha256'];
       const parts = seg.partSha256;
-      const checksumOk = !h.ChecksumSHA256 || h.ChecksumSHA256 === compositeSha256(parts) || h.ChecksumSHA256 === Buffer.from(seg.sha256, 'hex').toString('base64') || (parts.length === 1 && h.ChecksumSHA256 === parts[0]);
+      // Multipart: the composite value (some servers leave out its "-N"); one request: the object's SHA-256.
+      const got = h.ChecksumSHA256?.replace(/-\d+$/, '');
+      const checksumOk = !got || got === compositeSha256(parts).replace(/-\d+$/, '') || got === Buffer.from(seg.sha256, 'hex').toString('base64');
       if (h.ContentLength === seg.size && sha === seg.sha256 && checksumOk) return true;
       throw new FreezerError('SegmentConflict', `s3://${o.bucket}/${seg.key} exists but is not this archive's segment (size ${h.ContentLength}, expected ${seg.size}); Freezer does not overwrite it. Remove the archive and freeze again.`);
     } catch (e) {
