@@ -1,93 +1,90 @@
 /**
- * Test support: `moto_server` (an independent AWS server in Python, on the machine image) on a free port,
- * so the same API assertions can run against it and against Freezer's own endpoint. A missing
- * moto_server fails loudly: the suite must not silently skip the independent peer.
- *
- *   const moto = await startMotoServer();   // moto.url; await moto.close()
- *   await moto.setRestoreProgression(3);    // restores stay ongoing for 3 reads of the key
+ * Test support: moto_server (the independent S3 peer, moto 5.2.1 on this image's Python) on a free
+ * port, for the store contract tests. A missing moto_server fails the run loudly: it is never skipped.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before } from 'node:test';
 
 export interface MotoServer {
   url: string;
-  child: ChildProcess;
-  /**
-   * Restores complete at once by default; with `times` > 0 a restored key stays ongoing until it has
-   * been read (HEAD/GET) `times` times (moto's state manager, model `s3::keyrestore`).
-   */
+  port: number;
+  /** moto's state manager: restores stay in progress for `times` HEAD/GETs of each key (0: at once). */
   setRestoreProgression(times: number): Promise<void>;
-  /** Forgets every bucket, queue and object (moto's /moto-api/reset). */
-  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-export const MOTO_COMMAND = process.env.MOTO_SERVER ?? 'moto_server';
-
-/** Throws with a clear message when moto_server cannot be run. */
-export function requireMotoServer(): void {
-  const r = spawnSync(MOTO_COMMAND, ['--help'], { encoding: 'utf8', timeout: 30_000 });
-  if (r.error || r.status !== 0) {
-    throw new Error(`moto_server is required for the independent-peer tests but "${MOTO_COMMAND} --help" failed: ${r.error?.message ?? r.stderr}. ` +
-      'Install moto[server] (pip) or set MOTO_SERVER to its path.');
-  }
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startMotoServer(): Promise<MotoServer> {
-  const child = spawn(MOTO_COMMAND, ['-H', '127.0.0.1', '-p', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer): void => {
-      out += b.toString();
-      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('error', (e) => reject(new Error(`moto_server could not be started (${MOTO_COMMAND}): ${e.message}`)));
-    child.once('exit', (code) => reject(new Error(`moto_server exited before listening (code ${code}): ${out.slice(-2000)}`)));
-    setTimeout(() => reject(new Error(`moto_server did not report its port within 60 s: ${out.slice(-2000)}`)), 60_000).unref();
-  });
-  // Keep draining its request log so the pipe never fills.
-  child.stdout!.resume();
-  child.stderr!.resume();
-  const api = async (path: string, body?: unknown): Promise<void> => {
-    const r = await fetch(`${url}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!r.ok) throw new Error(`moto ${path}: HTTP ${r.status} ${await r.text()}`);
-  };
+  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
+  if (which.status !== 0 || !which.stdout.trim()) {
+    throw new Error('moto_server is not installed: the S3 store contract tests need it (moto 5.2.1, `pip install "moto[server]==5.2.1"`). This run fails rather than skip the independent peer.');
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`moto_server exited before it answered:\n${stderr}`);
+    try {
+      const r = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+      if (r.status < 500) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not answer on ${url} within 30 s:\n${stderr}`);
+    }
+    await sleep(150);
+  }
   return {
-    url,
-    child,
-    setRestoreProgression: (times) => api('/moto-api/state-manager/set-transition', {
-      model_name: 's3::keyrestore',
-      transition: times > 0 ? { progression: 'manual', times } : { progression: 'immediate' },
-    }),
-    reset: () => api('/moto-api/reset'),
-    close: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
+    url, port,
+    async setRestoreProgression(times) {
+      const body = times > 0
+        ? { model_name: 's3::keyrestore', transition: { progression: 'manual', times } }
+        : { model_name: 's3::keyrestore', transition: { progression: 'immediate' } };
+      const r = await fetch(`${url}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`moto state manager refused the transition: ${r.status} ${await r.text()}`);
+    },
+    async close() {
+      if (exited) return;
+      const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-    }),
+      await Promise.race([gone, sleep(3000)]);
+      if (!exited) child.kill('SIGKILL');
+    },
   };
 }
 
-/** before()/after() hooks around one moto_server for the current suite; fields usable inside tests. */
+/** before()/after() hooks around one moto_server for the current suite; its fields are usable inside tests. */
 export function withMotoServer(): MotoServer {
   let current: MotoServer | undefined;
   const get = (): MotoServer => {
     if (!current) throw new Error('withMotoServer: moto is only available inside tests (after before() ran)');
     return current;
   };
-  before(async () => { requireMotoServer(); current = await startMotoServer(); });
+  before(async () => { current = await startMotoServer(); });
   after(async () => { await current?.close(); });
   return {
     get url() { return get().url; },
-    get child() { return get().child; },
+    get port() { return get().port; },
     setRestoreProgression: (t) => get().setRestoreProgression(t),
-    reset: () => get().reset(),
     close: () => get().close(),
   };
 }
