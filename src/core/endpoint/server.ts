@@ -7,15 +7,20 @@ import { glacierOperation, handleGlacier, isGlacierPath } from './glacier/router
 import { readSmallBody } from './http';
 import { armAfterFault } from './responseFaults';
 import { parseAuthorization } from './sigv4';
+import type { S3Context } from './s3/context';
+import { s3Target } from './s3/operation';
+import { handleS3, signedService } from './s3/router';
+import { sendS3Error } from './s3/s3Error';
 import { handleSns } from './sns/snsProtocol';
 import type { TopicService } from './sns/topicService';
 import { handleSqs } from './sqs/sqsProtocol';
 import type { QueueService } from './sqs/queueService';
 
-type Protocol = 'glacier' | 'sqs' | 'sns';
+type Protocol = 'glacier' | 'sqs' | 'sns' | 's3';
 
 export interface Services {
   glacier: GlacierContext;
+  s3: S3Context;
   sqs: QueueService;
   sns: TopicService;
   faults: FaultInjector;
@@ -45,7 +50,7 @@ interface Route {
   run: () => Promise<void>;
 }
 
-async function routeOf(s: Services, protocol: Protocol | undefined, req: IncomingMessage, res: ServerResponse, url: URL): Promise<Route> {
+async function routeOf(s: Services, protocol: Protocol, req: IncomingMessage, res: ServerResponse, url: URL): Promise<Route> {
   if (protocol === 'glacier') return { operation: glacierOperation(req.method, url), run: () => handleGlacier(s.glacier, req, res, url) };
   if (protocol === 'sqs') return { operation: String(req.headers['x-amz-target']).slice('AmazonSQS.'.length), run: () => handleSqs(s.sqs, req, res) };
   if (protocol === 'sns') {
@@ -53,23 +58,24 @@ async function routeOf(s: Services, protocol: Protocol | undefined, req: Incomin
     const params = new URLSearchParams((await readSmallBody(req, 2 * 1024 * 1024)).toString('utf8'));
     return { operation: params.get('Action') ?? 'Unknown', run: () => handleSns(s.sns, req, res, params) };
   }
-  return {
-    operation: 'Unknown',
-    run: () => Promise.reject(new AwsError(400, 'UnknownOperationException', `${req.method} ${url.pathname} is not a Glacier, SQS or SNS request.`)),
-  };
+  const target = s3Target(req, url);
+  return { operation: target.operation, run: () => handleS3(s.s3, req, res, url, target) };
 }
 
 /** Which service a request is for, from its headers and path alone (before reading the body). */
 function protocolOf(req: IncomingMessage, url: URL): Protocol | undefined {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('AmazonSQS.')) return 'sqs';
+  if (signedService(req, url) === 's3') return 's3';
   if (isGlacierPath(url.pathname)) return 'glacier';
   if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return 'sns';
-  return undefined;
+  // Anything else (unsigned, presigned, another service) is answered in S3's words.
+  return 's3';
 }
 
-function sendError(protocol: Protocol | undefined, res: ServerResponse, e: AwsError): void {
-  if (protocol === 'sqs') sendSqsError(res, e);
+function sendError(protocol: Protocol | undefined, req: IncomingMessage, res: ServerResponse, e: AwsError): void {
+  if (protocol === 's3') sendS3Error(req, res, e);
+  else if (protocol === 'sqs') sendSqsError(res, e);
   else if (protocol === 'sns') sendSnsError(res, e);
   else sendGlacierError(res, e);
 }
@@ -77,10 +83,13 @@ function sendError(protocol: Protocol | undefined, res: ServerResponse, e: AwsEr
 /** The fault's error in each service's own words; `undefined` for faults that are not an error response. */
 function faultError(kind: string, protocol: Protocol | undefined): AwsError | undefined {
   switch (kind) {
-    case '500': return new AwsError(500, protocol === 'sns' ? 'InternalError' : 'InternalFailure', 'Injected fault: internal server error.');
+    case '500': return new AwsError(500, protocol === 'sns' || protocol === 's3' ? 'InternalError' : 'InternalFailure', 'Injected fault: internal server error.');
     case '503': return new AwsError(503, protocol === 'glacier' ? 'ServiceUnavailableException' : 'ServiceUnavailable', 'Injected fault: service unavailable.');
-    case 'throttle': return new AwsError(400, protocol === 'sns' ? 'Throttled' : 'ThrottlingException', 'Injected fault: rate exceeded.');
-    case 'timeout': return new AwsError(408, protocol === 'glacier' ? 'RequestTimeoutException' : 'RequestTimeout', 'Injected fault: request timed out.');
+    // S3 throttles with 503 SlowDown and times out with 400 RequestTimeout.
+    case 'throttle': return protocol === 's3' ? new AwsError(503, 'SlowDown', 'Injected fault: please reduce your request rate.')
+      : new AwsError(400, protocol === 'sns' ? 'Throttled' : 'ThrottlingException', 'Injected fault: rate exceeded.');
+    case 'timeout': return protocol === 's3' ? new AwsError(400, 'RequestTimeout', 'Injected fault: your socket connection to the server was not read from or written to within the timeout period.')
+      : new AwsError(408, protocol === 'glacier' ? 'RequestTimeoutException' : 'RequestTimeout', 'Injected fault: request timed out.');
     default: return undefined;
   }
 }
@@ -104,13 +113,14 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
   if (s.observe) {
     const observe = s.observe;
     let seen = false;
+    const lost = () => fault === 'cut-body' || fault === 'apply-then-drop';
     const report = (complete: boolean) => {
       if (seen) return;
       seen = true;
       observe({ operation, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, status: complete ? res.statusCode : undefined, fault });
     };
-    res.once('finish', () => report(fault !== 'cut-body' && fault !== 'apply-then-drop'));
-    res.once('close', () => report(res.writableFinished && fault !== 'cut-body' && fault !== 'apply-then-drop'));
+    res.once('finish', () => report(!lost()));
+    res.once('close', () => report(res.writableFinished && !lost()));
   }
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -124,10 +134,12 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
       return;
     }
     if (f?.kind === 'slow') await delay(f.slowMs);
+    // Armed before the handler runs, acting when it answers: its effect is persisted by then.
     if (f?.kind === 'apply-then-drop' || f?.kind === 'cut-body') armAfterFault(req, res, f.kind);
     const injected = f && faultError(f.kind, protocol);
     if (injected) throw injected;
-    if (protocol) parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+    // S3 checks its own signatures (presigned URLs, anonymous requests).
+    if (protocol !== 's3') parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
     await route.run();
   } catch (e) {
     if (res.headersSent) {
@@ -136,7 +148,7 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
     }
     const err = e instanceof AwsError ? e : new AwsError(500, 'InternalFailure', `Local endpoint error: ${(e as Error)?.message ?? String(e)}`);
     if (res.destroyed || req.socket.destroyed) return;
-    sendError(protocol, res, err);
+    sendError(protocol, req, res, err);
   }
 }
 
