@@ -63,7 +63,7 @@ async function routeOf(s: Services, protocol: Protocol, req: IncomingMessage, re
 }
 
 /** Which service a request is for, from its headers and path alone (before reading the body). */
-function protocolOf(req: IncomingMessage, url: URL): Protocol | undefined {
+function protocolOf(req: IncomingMessage, url: URL): Protocol {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('AmazonSQS.')) return 'sqs';
   if (signedService(req, url) === 's3') return 's3';
