@@ -2,6 +2,7 @@ import type { FrameIndex } from '../archive/frameIndex';
 import type { KeySource } from '../archive/keyLookup';
 import type { KeyMaterial } from '../crypto/keys';
 import type { ByteRange, RetrievalTier } from '../glacier/retrieval';
+import type { ArchiveStorageClass } from '../s3/storageClass';
 import type { SessionStore } from './sessionStore';
 
 /**
@@ -17,8 +18,7 @@ export type Tier = RetrievalTier;
 export type { ByteRange };
 
 /** S3 storage classes an archive's data can live in (a vault has no classes: `undefined`). */
-export type ArchiveStorageClass = 'DEEP_ARCHIVE' | 'GLACIER' | 'GLACIER_IR';
-export const ARCHIVE_STORAGE_CLASSES: readonly ArchiveStorageClass[] = ['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR'];
+export type { ArchiveStorageClass };
 
 /** What differs between kinds of store, for the few places that must show it. */
 export interface StoreTraits {
@@ -133,7 +133,12 @@ export interface RestorePlan {
 export interface RestoreUnit {
   /** Vault: "start-end" of the job. Bucket: the segment's key. */
   id: string;
+  /** Bytes the store restores for this unit (a bucket: the whole segment object). */
   bytes: number;
+  /** Bytes then downloaded from it. */
+  readBytes: number;
+  /** Bucket: the object's class (what the planner prices). */
+  storageClass?: ArchiveStorageClass;
 }
 
 /** A restore or inventory request as the catalogue keeps it (JSON). */
