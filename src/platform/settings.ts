@@ -44,7 +44,7 @@ const DEFAULTS: FreezerSettings = {
   databasePath: '',
   uploadFolder: '',
   localEndpointFolder: '',
-  defaultCompression: 'gzip',
+  defaultCompression: 'zstd',
   backupFilterPatterns: [],
   exclusionPaths: [],
   defaultKeyId: '',
