@@ -72,12 +72,13 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
   const { state } = o;
   const partsTotal = state.segments.reduce((n, s) => n + partsOf(s.size, state.partSize).length, 0);
   let partsDone = state.segments.filter((_, i) => state.done.includes(i)).reduce((n, s) => n + partsOf(s.size, state.partSize).length, 0);
-  let bytesDone = state.segments.filter((_, i) => state.done.includes(i)).reduce((n, s) => n + s.size, 0);
+  let bytesDone = state.segments.filter((_, i) => state.done.includes(i)).reduce((n, s) => n + s.size - (s.overlap ?? 0), 0);
   let partsSent = 0;
   const report = (parts: number, bytes: number) => {
     partsDone += parts;
     bytesDone += bytes;
-    o.onProgress?.({ bytesDone, totalBytes: state.fileSize, partsDone, partsTotal });
+    // Overlapping bytes are sent twice but are one file's bytes: the count stops at the file's size.
+    o.onProgress?.({ bytesDone: Math.min(bytesDone, state.fileSize), totalBytes: state.fileSize, partsDone, partsTotal });
   };
   o.onProgress?.({ bytesDone, totalBytes: state.fileSize, partsDone, partsTotal });
 
@@ -129,7 +130,7 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
     return createHash('md5').update(body.subarray(0, bytesRead)).digest('hex');
   };
 
-  const metadata = (seg: SegmentLayout) => ({ 'freezer-sha256': seg.sha256, 'freezer-archive': state.archiveId, 'freezer-offset': String(seg.offset) });
+  const metadata = (seg: SegmentLayout) => ({ 'freezer-sha256': seg.sha256, 'freezer-archive': state.archiveId, 'freezer-offset': String(seg.offset), 'freezer-overlap': String(seg.overlap ?? 0) });
 
   const putSingle = async (seg: SegmentLayout, checkFirst: boolean) => {
     await slots.take();
