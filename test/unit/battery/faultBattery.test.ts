@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Catalogue } from '../../../src/core/catalogue';
 import { FAULT_KINDS, type FaultOptions, type ObservedRequest } from '../../../src/core/endpoint';
 import { seededRandom } from '../../../src/core/endpoint/faults';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
@@ -69,6 +70,7 @@ for (const makeDriver of drivers) {
       const p = ep.glacierConfigPatch;
       fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({
         endpoint: p.endpoint, queue: p.queueUrl, snsTopicArn: p.snsTopicArn, 'poll-time': 1, 'chunk-size': '1MiB', threads: 2,
+        database: path.join(home, 'freezer.db'),
       }));
       upload = path.join(home, 'freezer-archives');
       src = path.join(root, 'src', 'project');
@@ -89,9 +91,21 @@ for (const makeDriver of drivers) {
       if (ok) assert.equal(r.code, 0, `freezer ${args.join(' ')} → ${r.code}\n${r.stdout}\n${r.stderr}`);
       return r;
     };
-    const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
     type Row = { id: number; state: string; fileCount: number };
-    const archives = async (name: string) => json<Row[]>(await cli(['archives', store.listRef(name), '--json']));
+    /** The archives of a store as the catalogue has them (read here, between CLI runs, to spare a process per look). */
+    const archives = async (name: string): Promise<Row[]> => {
+      const cat = await Catalogue.open(path.join(home, 'freezer.db'));
+      try {
+        const v = (await cat.listVaults()).find((x) => x.name === name);
+        if (!v) return [];
+        return (await cat.listArchives({ vaultId: v.id })).map((a) => ({
+          id: a.id, fileCount: a.fileCount,
+          state: a.building ? 'building' : a.uploading ? 'uploading' : !a.glacierId ? 'local' : a.localPath && fs.existsSync(a.localPath) ? 'liquid' : 'frozen',
+        }));
+      } finally {
+        cat.close();
+      }
+    };
     const newStore = async (): Promise<string> => {
       const name = `b${SEED % 10000}-${++n}`;
       await cli(store.createArgs(name));
