@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Compression } from '../../core/archive/description';
 import { FreezerError } from '../../core/errors';
+import { changedFilesWarning } from '../../core/service/changedFilesWarning';
 import type { ArchiveInfo } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
@@ -91,6 +92,8 @@ export const freezeCommand: Command = {
       });
       progress.end();
       ctx.out.result(a, () => `Froze ${a.fileCount} file(s) into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      const torn = changedFilesWarning(a, 20);
+      if (torn) ctx.out.note(`Warning: ${torn}`, true);
     } finally {
       progress.end();
     }
