@@ -8,7 +8,7 @@ import { UsageError } from '../exitCodes';
 import { count, formatBytes, table } from '../output';
 import { allArchives, resolveArchive } from '../resolveArchive';
 
-const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
+const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'bzip2', 'none'];
 
 export function archiveRows(items: ArchiveInfo[]): string[] {
   return table(['ID', 'NAME', 'STATE', 'SIZE', 'FILES', 'CREATED', 'ENCRYPTION'], items.map((a) => [
@@ -19,11 +19,15 @@ export function archiveRows(items: ArchiveInfo[]): string[] {
 
 export const archivesCommand: Command = {
   name: 'archives',
-  usage: 'VAULT',
+  usage: 'VAULT | --vault V',
   summary: 'List the archives of a vault and their state (frozen, melting, melted, liquid…).',
+  options: { vault: { type: 'string', arg: 'V' } },
   async run(ctx, args) {
-    const [, vault, ...rest] = args.positionals;
-    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT');
+    const [, given, ...rest] = args.positionals;
+    const opt = str(args.values.vault);
+    if (given && opt && given !== opt) throw new UsageError(`Two vaults given ("${given}" and --vault ${opt}): give one.`);
+    const vault = given ?? opt;
+    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT (or --vault V)');
     const svc = await ctx.service();
     const items = await allArchives(svc, vault);
     if (!items.length && !(await svc.listVaults()).some((v) => v.name === vault)) {
@@ -35,11 +39,11 @@ export const archivesCommand: Command = {
 
 export const freezeCommand: Command = {
   name: 'freeze',
-  usage: 'PATH… --vault V [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
+  usage: 'PATH… --vault V [--compression zstd|gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
   summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it.',
   options: {
     vault: { type: 'string', arg: 'V' },
-    compression: { type: 'string', arg: 'gzip|bzip2|none' },
+    compression: { type: 'string', arg: 'zstd|gzip|bzip2|none' },
     key: { type: 'string', arg: 'ID', multiple: true },
     description: { type: 'string', arg: 'TEXT' },
     name: { type: 'string', arg: 'NAME' },
@@ -90,7 +94,10 @@ export const freezeCommand: Command = {
         onProgress: progress,
       });
       progress.end();
-      ctx.out.result(a, () => `Froze ${a.fileCount} file(s) into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      if (!a.encryption) {
+        ctx.out.note(`Archive ${a.id} is NOT encrypted: whoever can read the vault can read its files.${key === 'none' ? '' : ' Create a key with `freezer keys create` (the first key becomes the default), then freeze again.'}`, true);
+      }
+      ctx.out.result(a, () => `Froze ${count(a.fileCount, 'file')} into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}, ${a.encryption ? 'encrypted' : 'not encrypted'}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
     } finally {
       progress.end();
     }

@@ -5,6 +5,7 @@ import { freezeArchive, type FreezeResult } from '../archive/freeze';
 import type { SourceFile } from '../archive/walk';
 import type { ArchiveRecord } from '../catalogue';
 import type { KeyMaterial } from '../crypto/keys';
+import { assertLegacyWritable } from '../crypto/legacyCbc';
 import { CancellationError, FreezerError, throwIfAborted } from '../errors';
 import { CatalogueUploadSessionStore } from '../glacier/catalogueUploadSessionStore';
 import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/multipartUploader';
@@ -24,8 +25,9 @@ import { archiveName } from './viewModels';
  */
 export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<ArchiveInfo> {
   throwIfAborted(req.signal);
-  const compression = req.compression ?? 'gzip';
+  const compression = req.compression ?? 'zstd';
   const key = await resolveFreezeKey(ctx, req.keyId);
+  if (key) assertLegacyWritable(key);
   // Before any work: a vault that does not exist would only fail at upload time.
   await describeVault(ctx.clients, req.vault);
   const vault = await ctx.vaultRecord(req.vault);

@@ -91,7 +91,7 @@ describe('freezer restore: killed while extracting', () => {
     const to = path.join(home, 'conflict');
     fs.mkdirSync(path.join(to, 'data'), { recursive: true });
     fs.writeFileSync(path.join(to, 'data', 'big-0.bin'), 'the user\'s own file');
-    const started = await cli(['restore', String(a.id), '--to', to]);
+    const started = await cli(['restore', String(a.id), '--to', to, '--tier', 'Expedited']);
     assert.equal(started.code, 6, started.stderr);
     await sleep(1500);
     const daemon = await cli(['daemon', '--once']);
