@@ -313,6 +313,8 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
   } catch (e) {
     ex.destroy();
     await feeding.catch(() => undefined);
+    // What was written before the failure must not leave an escaping link either.
+    await dropEscapingLinks(root, links).catch(() => undefined);
     throw e;
   }
   // Folder modes and times last, so read-only folders do not block their children.

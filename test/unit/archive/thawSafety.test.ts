@@ -112,6 +112,9 @@ describe('safe extraction', () => {
     ['a link made before the links it climbs through (x → dd/s/.., then dd/s → ../sub/l, sub/l → ..)', [
       { name: 'x', type: 'symlink', linkname: 'dd/s/..' }, { name: 'dd/', type: 'directory' }, { name: 'sub/', type: 'directory' },
       { name: 'sub/l', type: 'symlink', linkname: '..' }, { name: 'dd/s', type: 'symlink', linkname: '../sub/l' }]],
+    ['the same, the restore then failing on a later entry (a FIFO)', [
+      { name: 'x', type: 'symlink', linkname: 'dd/s/..' }, { name: 'dd/', type: 'directory' }, { name: 'sub/', type: 'directory' },
+      { name: 'sub/l', type: 'symlink', linkname: '..' }, { name: 'dd/s', type: 'symlink', linkname: '../sub/l' }, { name: 'pipe', type: 'fifo' }]],
   ];
   for (const [label, entries] of escapes) {
     it(`leaves no link resolving outside the target: ${label}`, async () => {
