@@ -5,6 +5,7 @@ import { createFreezerService } from '../core/service/freezerService';
 import type { FreezerService } from '../core/service/service';
 import type { CliLogger } from './cliLogger';
 import type { CliSettings, ResolvedSettings } from './config';
+import { recreatedWarning } from './commands/catalogue';
 import { lockedKeyStore } from './lockedKeyStore';
 import type { Output } from './output';
 import { registerSecret } from './secrets';
@@ -58,6 +59,8 @@ export interface ContextOptions {
   autoDownload?: boolean;
   /** The command resumes unfinished uploads itself (daemon, freeze --resume): no hint to run it. */
   resumesUploads?: boolean;
+  /** The command deals with the recreated-catalogue notice itself. */
+  quietCatalogueNotice?: boolean;
 }
 
 export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal, opts: ContextOptions = {}): CliContext {
@@ -93,6 +96,9 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
     });
+    // Every command says so while the catalogue is a new one in place of a damaged one.
+    const notice = opts.quietCatalogueNotice ? undefined : await svc.catalogueNotice().catch(() => undefined);
+    if (notice) out.note(recreatedWarning(notice), true);
     // What a killed run left is cleaned up (and said) by whichever command comes next.
     const { interrupted } = await svc.recoverAbandoned();
     if (!opts.resumesUploads) {

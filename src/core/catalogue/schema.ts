@@ -73,7 +73,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN expires TEXT;
   CREATE TABLE store_sessions (key TEXT PRIMARY KEY, state TEXT NOT NULL, updated TEXT NOT NULL) WITHOUT ROWID;
   `,
-  // v4: when CompleteMultipartUpload was first sent; its answer may be lost, so the upload is settled, never redone.
+  // v4: members whose file changed while it was frozen (stored as read, not a clean copy).
+  `
+  ALTER TABLE members ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+  `,
+  // v5: when CompleteMultipartUpload was first sent; its answer may be lost, so the upload is settled, never redone.
   `
   ALTER TABLE upload_sessions ADD COLUMN completing TEXT;
   `,

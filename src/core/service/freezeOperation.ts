@@ -13,7 +13,8 @@ import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
 import { settleUnconfirmedUpload } from './uploadSettlement';
-import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
+import { defaultKeyId } from './keyOperations';
+import { exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
 import { archiveName } from './viewModels';
@@ -97,7 +98,7 @@ async function packAndUpload(
     await fs.mkdir(ctx.opts.uploadFolder, { recursive: true });
     const meter = new ActivityMeter('packing', { filesTotal: fileCount, bytesTotal: files.reduce((n, f) => n + f.size, 0) }, report);
     built = await freezeArchive({
-      files, output: row.localPath as string, overwrite: true, name, compression, token: descriptionToken(row.description),
+      files, output: row.localPath as string, overwrite: false, name, compression, token: descriptionToken(row.description),
       encryption: key ? { format: key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc', key } : null,
       signal,
       onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
@@ -117,15 +118,22 @@ async function packAndUpload(
     });
     tx.addMembers(id, members.map((m) => ({
       path: absolutePaths.get(m.path) ?? m.path, size: m.size, sha256: m.sha256 as string, mtimeMs: m.mtimeMs, tarOffset: m.tarOffset,
+      ...(m.changed ? { changed: true } : {}),
     })));
     for (const m of members) {
       const abs = absolutePaths.get(m.path);
-      if (abs) tx.rememberHash(abs, m.size, m.mtimeMs, m.sha256 as string);
+      // A torn read's hash belongs to no state of the file: it must not spare the next freeze a read.
+      if (abs && !m.changed) tx.rememberHash(abs, m.size, m.mtimeMs, m.sha256 as string);
     }
     return a;
   });
   ctx.emit('archives', 'files');
-  return upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true });
+  const changedFiles = built.changedFiles.map((m) => absolutePaths.get(m) ?? m);
+  if (changedFiles.length) {
+    ctx.log.warn('Archive %d: %d file(s) changed while they were frozen and are stored as read, not as a clean copy: %s', id, changedFiles.length, changedFiles.join(', '));
+  }
+  const info = await upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true });
+  return changedFiles.length ? { ...info, changedFiles } : info;
 }
 
 /** Uploads a packed archive (new or interrupted) and marks it uploaded. */
@@ -291,7 +299,7 @@ async function collectSources(ctx: ServiceContext, req: FreezeRequest, sources: 
 
 async function resolveFreezeKey(ctx: ServiceContext, keyId: string | null | undefined): Promise<KeyMaterial | undefined> {
   if (keyId === null) return undefined;
-  const id = keyId ?? (await ctx.catalogue.getSetting(DEFAULT_KEY_SETTING));
+  const id = keyId ?? (await defaultKeyId(ctx));
   if (!id) return undefined;
   const key = await ctx.keyStore.get(id);
   if (!key) throw new FreezerError('KeyNotFound', `Key ${id} is not in this machine's key store; import its export or choose another key.`);
