@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FreezerService } from './core/service/service';
 import { registerCommands } from './commands';
 import { coreFactories } from './platform/coreFactories';
+import { escapingChannel } from './platform/logger';
 import { FreezerSecrets } from './platform/secrets';
 import { ServiceHost } from './platform/serviceHost';
 import { registerViews, type FreezerViews } from './views';
@@ -19,10 +20,11 @@ export interface FreezerApi {
 let host: ServiceHost | undefined;
 
 export function activate(context: vscode.ExtensionContext): FreezerApi {
-  const log = vscode.window.createOutputChannel('Freezer', { log: true });
+  const channel = vscode.window.createOutputChannel('Freezer', { log: true });
+  const log = escapingChannel(channel);
   const secrets = new FreezerSecrets(context.secrets);
   host = new ServiceHost(context, secrets, log, coreFactories);
-  context.subscriptions.push(log, host);
+  context.subscriptions.push(channel, host);
   const views = registerViews(context, host);
   context.subscriptions.push(...registerCommands({ host, secrets, log, ...views }));
   registerWebviews(context, { host, secrets, log });

@@ -142,9 +142,10 @@ export async function upload(
     ctx.emit('archives');
     if (ctx.lifetime.signal.aborted) {
       ctx.log.info('Upload of archive %d paused as Freezer stops; it resumes at the next start', a.id);
-      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start (or "resume uploads").`);
+      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start of Freezer.`);
     }
-    throw describeFailure(e, `Uploading archive ${a.id}`, 'Its upload is kept and resumes at the next start (or "resume uploads").');
+    // Each front end adds how to resume now (the CLI: `freezer freeze --resume`).
+    throw describeFailure(e, `Uploading archive ${a.id}`, 'The parts sent are kept: the upload resumes at the next start of Freezer.', 'UploadInterrupted');
   }
   meter.finish();
   const done = await ctx.catalogue.write((tx) => {
@@ -252,8 +253,8 @@ function uniqueName(base: string, taken: string[]): string {
   return name;
 }
 
-function describeFailure(e: unknown, what: string, hint = ''): unknown {
+function describeFailure(e: unknown, what: string, hint = '', code = 'FreezeFailed'): unknown {
   if (CancellationError.is(e) || FreezerError.is(e)) return e;
-  return new FreezerError('FreezeFailed', `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
+  return new FreezerError(code, `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
 }
 
