@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { textBlock } from './lib/dataSets';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const TOTAL = Math.round(1024 ** 3 * SCALE);
@@ -55,22 +56,6 @@ async function child(op: string, args: string[]): Promise<void> {
 }
 
 // ---- tree generation ----
-const WORDS = 'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their has would when if so no will more out up into do any your what time some can only other new about than may our these after first also two very most many over such people years through could must'.split(' ');
-
-function textBlock(bytes: number, seed: number): Buffer {
-  const out: string[] = [];
-  let n = 0;
-  let x = seed >>> 0 || 1;
-  while (n < bytes) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    const w = WORDS[x % WORDS.length] + ((x >> 8) % 13 === 0 ? `${x % 10000}` : '');
-    const s = (x >> 12) % 17 === 0 ? `${w}.\n` : `${w} `;
-    out.push(s);
-    n += s.length;
-  }
-  return Buffer.from(out.join('')).subarray(0, bytes);
-}
-
 function generate(root: string): number {
   let written = 0;
   const text = Math.round(TOTAL * 0.4);

@@ -2,6 +2,7 @@
 // `npm run bench`: runs every bench/*.bench.ts in its own Node process (so each one's peak RSS is its own)
 // and lets each print its figures and its ratios against a reference measured in the same run.
 // usage: node scripts/bench.mjs [filter-substring…]   (BENCH_SCALE=0.1 for a quick smaller run)
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

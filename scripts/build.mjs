@@ -18,16 +18,24 @@ const find = (dir, re) => !exists(dir) ? [] : fs.readdirSync(path.join(root, dir
 });
 
 const node = {
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production, minify: production,
+  bundle: true, platform: 'node', format: 'cjs', target: 'node22', sourcemap: !production, minify: production,
   logLevel: 'warning', absWorkingDir: root,
   // sql.js probes for 'fs'/'path' at run time and must not pull browser shims.
   external: ['vscode'],
 };
+// The CLI refuses an old Node before loading anything (zstd needs zlib from Node 22.15).
+const CLI_BANNER = `#!/usr/bin/env node
+"use strict";
+{ const [a, b] = process.versions.node.split('.').map(Number);
+  if (a < 22 || (a === 22 && b < 15)) {
+    process.stderr.write('freezer needs Node.js 22.15 or newer (this is ' + process.versions.node + '). Install a current Node LTS (https://nodejs.org) and run freezer again.\\n');
+    process.exit(1);
+  } }`;
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
 ];
 if (exists('src/cli/main.ts')) {
-  builds.push({ ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+  builds.push({ ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: CLI_BANNER } });
 }
 // Webview front-ends: one browser bundle per src/webviews/<panel>/app/main.ts.
 for (const entry of find('src/webviews', /^main\.ts$/).filter((p) => p.includes('/app/'))) {

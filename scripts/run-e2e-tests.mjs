@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Layer 3: end-to-end tests, Playwright (playwright-core + Debian Chromium) driving VS Code in the
 // browser (code-server) with Freezer installed from freezer.vsix. usage: node scripts/run-e2e-tests.mjs [filter…]
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -4,6 +4,7 @@
 // vscode-remote:// URIs (the way VS Code runs its own web integration tests, which code-server honours
 // with --enable-smoke-test-driver); the exit code comes back through window.codeAutomationExit().
 // usage: node scripts/run-host-tests.mjs [--grep PATTERN] [--workspace DIR] [--timeout MS]
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Layer 1: core unit and integration tests on plain Node (no VS Code), with Node's own test runner.
 // TypeScript is loaded through tsx. usage: node scripts/run-unit-tests.mjs [filter-substring…]
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -2,6 +2,7 @@
 // Regenerates the README's screenshots (docs/images/*.png): runs the user-journey e2e tests with their
 // step screenshots in a scratch folder, then keeps the key steps under stable names.
 // usage: npm run build && npm run package && node scripts/screenshots.mjs
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

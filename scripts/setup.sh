@@ -3,6 +3,7 @@
 #   - Debian packages: Chromium (+ driver) for the webview and end-to-end tests, the native build
 #     dependencies of code-server, and the archive tools the format tests and benchmarks compare against;
 #   - an offline VS Code (code-server on a private Node 24) outside the clone, for the extension tests;
+#     the same Node 24 runs npm and the project's scripts when the system Node is older than 22.15;
 #   - the project's npm dependencies (npm ci), which also builds dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,11 @@ fi
 
 # Chromium, code-server's native deps, Node 24 and code-server itself (see the script for details).
 timeout 1500 bash scripts/install-vscode-e2e-tools.sh "$TOOLS"
+
+# Freezer needs Node ≥ 22.15 (zlib zstd): with an older system Node, npm runs on the private Node 24.
+. "$TOOLS/env.sh"
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);console.log(a>22||(a===22&&b>=15)?1:0)' 2>/dev/null || echo 0)
+[ "$node_ok" = 1 ] || export PATH="$(dirname "$NODE24"):$PATH"
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1   # never let a package download a browser of its own
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ -n "${CI:-}" ]; then

@@ -3,6 +3,7 @@
 // embedded local Glacier endpoint (no AWS account), on a small sample folder. State is kept in
 // .freezer-dev/ so vaults and archives survive a restart; delete that folder to start over.
 // usage: npm start [-- --port 8080] [--fresh]
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

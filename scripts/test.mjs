@@ -6,6 +6,7 @@
 //   3. extension host, real VS Code   (npm run test:host)
 //   4. end to end, Chromium + VS Code (npm run test:e2e)
 // Needs the offline VS Code tools (scripts/install-vscode-e2e-tools.sh); their env.sh is sourced here.
+import './lib-node.mjs'; // Node ≥ 22.15, else re-run under the private Node 24
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -36,7 +36,7 @@ export function archiveState(f: ArchiveFacts): ArchiveState {
  */
 export function archiveFacts(
   a: Pick<ArchiveRecord, 'building' | 'uploading' | 'glacierId' | 'deletedRemote'>,
-  o: { localFileExists: boolean; latestRetrieval?: Pick<JobRecord, 'status' | 'completed'>; outputExists?: boolean; now?: Date },
+  o: { localFileExists: boolean; latestRetrieval?: RetrievalJobFacts; outputExists?: boolean; now?: Date },
 ): ArchiveFacts {
   return {
     building: a.building,
@@ -47,11 +47,18 @@ export function archiveFacts(
   };
 }
 
-function retrievalFact(job: Pick<JobRecord, 'status' | 'completed'> | undefined, outputExists: boolean, now: Date): RetrievalFact {
+/** A retrieval as the state needs it; `expires` is set for bucket restores (the restored copy's expiry). */
+export type RetrievalJobFacts = Pick<JobRecord, 'status' | 'completed'> & { expires?: string | null };
+
+function retrievalFact(job: RetrievalJobFacts | undefined, outputExists: boolean, now: Date): RetrievalFact {
   if (!job) return 'none';
   if (job.status === 'InProgress') return 'pending';
   if (job.status !== 'Succeeded') return 'failed';
   if (outputExists) return 'ready';
+  if (job.expires) {
+    const until = Date.parse(job.expires);
+    return Number.isFinite(until) && now.getTime() < until ? 'ready' : 'expired';
+  }
   const done = job.completed ? Date.parse(job.completed) : NaN;
   return Number.isFinite(done) && now.getTime() - done < JOB_OUTPUT_LIFETIME_MS ? 'ready' : 'expired';
 }

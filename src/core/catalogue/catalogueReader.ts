@@ -9,29 +9,33 @@ import type {
 export const ROOT_DIR_ID = 1;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
-const VAULT_COLS = 'v.id, v.name, v.region, v.arn, v.created, v.size_bytes, v.archive_count, v.last_inventory, v.last_upload';
+const VAULT_COLS = `v.id, v.name, v.region, v.arn, v.created, v.size_bytes, v.archive_count, v.last_inventory, v.last_upload,
+  v.kind, v.bucket, v.prefix, v.storage_class`;
 const ARCHIVE_COLS = `a.id, a.vault_id, v.name, a.glacier_id, a.size, a.encrypted_size, a.tree_hash, a.description, a.created,
   a.uploaded, a.local_path, a.key_id, a.compression, a.format, a.building, a.uploading, a.deleted_remote, a.last_inventory,
-  a.member_count`;
+  a.member_count, a.storage_class`;
 const JOB_COLS = `j.id, j.glacier_job_id, j.vault_id, v.name, j.archive_id, j.action, j.tier, j.byte_range, j.status,
-  j.status_message, j.created, j.completed, j.executed, j.output_path, j.restore_target, j.sns_topic, j.description`;
+  j.status_message, j.created, j.completed, j.executed, j.output_path, j.restore_target, j.sns_topic, j.description,
+  j.ticket, j.expires`;
 
 const toVault = (r: Row): VaultRecord => ({
   id: num(r[0]), name: str(r[1]), region: str(r[2]), arn: strOrNull(r[3]), created: strOrNull(r[4]),
   sizeBytes: numOrNull(r[5]), archiveCount: numOrNull(r[6]), lastInventory: strOrNull(r[7]), lastUpload: strOrNull(r[8]),
+  kind: str(r[9]) === 'bucket' ? 'bucket' : 'vault', bucket: strOrNull(r[10]), prefix: str(r[11]), storageClass: strOrNull(r[12]),
 });
 const toArchive = (r: Row): ArchiveRecord => ({
   id: num(r[0]), vaultId: num(r[1]), vaultName: str(r[2]), glacierId: strOrNull(r[3]), size: num(r[4]),
   encryptedSize: numOrNull(r[5]), treeHash: strOrNull(r[6]), description: str(r[7]), created: str(r[8]),
   uploaded: strOrNull(r[9]), localPath: strOrNull(r[10]), keyId: strOrNull(r[11]), compression: str(r[12]),
   format: str(r[13]), building: bool(r[14]), uploading: bool(r[15]), deletedRemote: bool(r[16]),
-  lastInventory: strOrNull(r[17]), fileCount: num(r[18]),
+  lastInventory: strOrNull(r[17]), fileCount: num(r[18]), storageClass: strOrNull(r[19]),
 });
 const toJob = (r: Row): JobRecord => ({
   id: num(r[0]), jobId: str(r[1]), vaultId: num(r[2]), vaultName: str(r[3]), archiveId: numOrNull(r[4]),
   action: str(r[5]), tier: strOrNull(r[6]), byteRange: strOrNull(r[7]), status: str(r[8]), statusMessage: strOrNull(r[9]),
   created: str(r[10]), completed: strOrNull(r[11]), executed: strOrNull(r[12]), outputPath: strOrNull(r[13]),
   restoreTarget: strOrNull(r[14]), snsTopic: strOrNull(r[15]), description: strOrNull(r[16]),
+  ticket: r[17] === null || r[17] === undefined ? null : JSON.parse(String(r[17])), expires: strOrNull(r[18]),
 });
 const toKey = (r: Row): KeyRecord => ({ id: str(r[0]), algorithm: str(r[1]), fingerprint: str(r[2]), label: str(r[3]), created: str(r[4]) });
 
@@ -68,6 +72,22 @@ export class CatalogueReader {
     return r && toVault(r);
   }
 
+  /** The bucket store of s3://bucket/prefix, if catalogued. */
+  findBucketStore(bucket: string, prefix: string): VaultRecord | undefined {
+    const r = this.sql.get(`SELECT ${VAULT_COLS} FROM vaults v WHERE v.kind = 'bucket' AND v.bucket = ? AND v.prefix = ?`, [bucket, prefix]);
+    return r && toVault(r);
+  }
+
+  /** A store's resumable state (upload ids, finished segments), as the store saved it. */
+  getStoreSession(key: string): unknown {
+    const v = this.sql.value('SELECT state FROM store_sessions WHERE key = ?', [key]);
+    return v === null || v === undefined ? undefined : JSON.parse(String(v));
+  }
+
+  listStoreSessionKeys(): string[] {
+    return this.sql.all('SELECT key FROM store_sessions ORDER BY key').map((r) => str(r[0]));
+  }
+
   // ---- archives
   getArchive(id: number): ArchiveRecord | undefined {
     const r = this.sql.get(`SELECT ${ARCHIVE_COLS} FROM archives a JOIN vaults v ON v.id = a.vault_id WHERE a.id = ?`, [id]);
@@ -89,6 +109,12 @@ export class CatalogueReader {
   /** The pipeline's frame index of an archive (parsed JSON), or undefined. */
   getFrameIndex(archiveId: number): unknown {
     const v = this.sql.value('SELECT frame_index FROM archives WHERE id = ?', [archiveId]);
+    return v === null || v === undefined ? undefined : JSON.parse(String(v));
+  }
+
+  /** A bucket archive's segment objects (parsed JSON, as the store gave them), or undefined. */
+  getSegments(archiveId: number): unknown {
+    const v = this.sql.value('SELECT segments FROM archives WHERE id = ?', [archiveId]);
     return v === null || v === undefined ? undefined : JSON.parse(String(v));
   }
 

@@ -5,14 +5,17 @@ import { splitCataloguePath } from './cataloguePath';
 import { hexToBlob, num } from './sqlConnection';
 import type {
   ArchiveInput, ArchivePatch, ArchiveRecord, JobInput, JobPatch, JobRecord, KeyInput, KeyRecord, MemberInput,
-  UploadSessionInput, VaultInput, VaultRecord,
+  UploadSessionInput, VaultInput, VaultRecord, BucketStoreInput,
 } from './types';
+
+/** The name a bucket store is known by: s3://bucket or s3://bucket/prefix (without the prefix's last '/'). */
+export const bucketStoreName = (bucket: string, prefix: string): string => `s3://${bucket}${prefix ? `/${prefix.replace(/\/$/, '')}` : ''}`;
 
 type Columns<T> = { [K in keyof T]-?: [column: string, encode?: (v: T[K]) => SqlValue] };
 
 const b = (v: boolean | undefined): SqlValue => (v ? 1 : 0);
 const VAULT_COLUMNS: Columns<Omit<VaultInput, 'name' | 'region'>> = {
-  arn: ['arn'], created: ['created'], sizeBytes: ['size_bytes'], archiveCount: ['archive_count'],
+  kind: ['kind'], bucket: ['bucket'], prefix: ['prefix'], storageClass: ['storage_class'], arn: ['arn'], created: ['created'], sizeBytes: ['size_bytes'], archiveCount: ['archive_count'],
   lastInventory: ['last_inventory'], lastUpload: ['last_upload'],
 };
 const ARCHIVE_COLUMNS: Columns<ArchivePatch> = {
@@ -21,12 +24,15 @@ const ARCHIVE_COLUMNS: Columns<ArchivePatch> = {
   compression: ['compression'], format: ['format'], building: ['building', b], uploading: ['uploading', b],
   deletedRemote: ['deleted_remote', b], lastInventory: ['last_inventory'],
   frameIndex: ['frame_index', (v) => (v === undefined || v === null ? null : JSON.stringify(v))],
+  storageClass: ['storage_class'],
+  segments: ['segments', (v) => (v === undefined || v === null ? null : JSON.stringify(v))],
 };
 const JOB_COLUMNS: Columns<JobPatch> = {
   vaultId: ['vault_id'], archiveId: ['archive_id'], action: ['action'], tier: ['tier'], byteRange: ['byte_range'],
   status: ['status'], statusMessage: ['status_message'], created: ['created'], completed: ['completed'],
   executed: ['executed'], outputPath: ['output_path'], restoreTarget: ['restore_target'], snsTopic: ['sns_topic'],
-  description: ['description'],
+  description: ['description'], expires: ['expires'],
+  ticket: ['ticket', (v) => (v === undefined || v === null ? null : JSON.stringify(v))],
 };
 
 /** Names of settings that would hold a secret: those belong in secure storage, never in the catalogue. */
@@ -74,6 +80,32 @@ export class CatalogueTx extends CatalogueReader {
     return this.findVault(v.name, region) as VaultRecord;
   }
 
+  /**
+   * Inserts the bucket store s3://bucket/prefix or updates the given fields of the known one. Its
+   * name is the location, so everything that names stores by name (views, CLI, jobs) works as for vaults.
+   */
+  upsertBucketStore(s: BucketStoreInput): VaultRecord {
+    this.check();
+    const name = bucketStoreName(s.bucket, s.prefix);
+    const existing = this.findBucketStore(s.bucket, s.prefix);
+    return this.upsertVault({
+      name, region: existing?.region ?? s.region, kind: 'bucket', bucket: s.bucket, prefix: s.prefix,
+      ...(s.storageClass !== undefined ? { storageClass: s.storageClass } : {}),
+      ...(s.created !== undefined ? { created: s.created } : {}),
+    });
+  }
+
+  /** Saves a store's resumable state (durable once `write()` returns). */
+  saveStoreSession(key: string, state: unknown): void {
+    this.check();
+    this.sql.run('INSERT INTO store_sessions (key, state, updated) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated = excluded.updated', [key, JSON.stringify(state), now()]);
+  }
+
+  deleteStoreSession(key: string): void {
+    this.check();
+    this.sql.run('DELETE FROM store_sessions WHERE key = ?', [key]);
+  }
+
   /** Removes a vault with its archives, their memberships and its jobs. */
   removeVault(id: number): void {
     this.check();
@@ -119,6 +151,7 @@ export class CatalogueTx extends CatalogueReader {
     this.applyFolderCounts(delta);
     this.sql.run('DELETE FROM upload_parts WHERE archive_id = ?', [id]);
     this.sql.run('DELETE FROM upload_sessions WHERE archive_id = ?', [id]);
+    this.sql.run('DELETE FROM store_sessions WHERE key = ?', [String(id)]);
     this.sql.run('UPDATE jobs SET archive_id = NULL WHERE archive_id = ?', [id]);
     this.sql.run('DELETE FROM archives WHERE id = ?', [id]);
   }

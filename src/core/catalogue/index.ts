@@ -13,3 +13,6 @@ export { importLegacyDatabase, LEGACY_SETTING_NAMES } from './legacyImport';
 export type { LegacyAwsCredentials, LegacyImportProblem, LegacyImportResult } from './legacyImport';
 export { importLegacyKeyExports } from './legacyKeyExports';
 export type { KeyExportImport, KeyExportProblem } from './legacyKeyExports';
+export { CatalogueSessionStore } from './storeSessions';
+export { bucketStoreName } from './catalogueTx';
+export type { RetrievalJobFacts } from './archiveState';

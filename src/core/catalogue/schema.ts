@@ -59,6 +59,20 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE hash_cache (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 BLOB NOT NULL) WITHOUT ROWID;
   `,
+  // v3: stores. A row of `vaults` is a Glacier vault or an S3 bucket with a key prefix (its name is then
+  // s3://bucket/prefix); bucket archives keep their storage class and segment objects; restores of
+  // bucket archives keep the store's ticket and the restored copy's expiry; stores keep resumable state.
+  `
+  ALTER TABLE vaults ADD COLUMN kind TEXT NOT NULL DEFAULT 'vault';
+  ALTER TABLE vaults ADD COLUMN bucket TEXT;
+  ALTER TABLE vaults ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+  ALTER TABLE vaults ADD COLUMN storage_class TEXT;
+  ALTER TABLE archives ADD COLUMN storage_class TEXT;
+  ALTER TABLE archives ADD COLUMN segments TEXT;
+  ALTER TABLE jobs ADD COLUMN ticket TEXT;
+  ALTER TABLE jobs ADD COLUMN expires TEXT;
+  CREATE TABLE store_sessions (key TEXT PRIMARY KEY, state TEXT NOT NULL, updated TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -1,8 +1,18 @@
 /** Records the catalogue stores and returns. Times are ISO-8601 UTC strings; sizes are bytes. */
 
+export type StoreKind = 'vault' | 'bucket';
+
+/** A store: a Glacier vault, or an S3 bucket with a key prefix (then `name` is s3://bucket/prefix). */
 export interface VaultRecord {
   id: number;
+  /** The vault's name, or the bucket store's location s3://bucket/prefix. */
   name: string;
+  kind: StoreKind;
+  /** Bucket stores: the bucket and the key prefix ('' or ending in '/'). */
+  bucket: string | null;
+  prefix: string;
+  /** Bucket stores: the storage class new archives get unless the user picks another (remembered). */
+  storageClass: string | null;
   /** AWS region ('' when unknown). A vault is identified by name + region. */
   region: string;
   arn: string | null;
@@ -15,6 +25,17 @@ export interface VaultRecord {
 }
 
 export type VaultInput = Pick<VaultRecord, 'name'> & Partial<Omit<VaultRecord, 'id' | 'name'>>;
+export type StoreRecord = VaultRecord;
+
+/** A bucket store to record: its name is derived (s3://bucket/prefix). */
+export interface BucketStoreInput {
+  bucket: string;
+  /** '' or segments ending in '/' (normalizePrefix). */
+  prefix: string;
+  region: string;
+  storageClass?: string | null;
+  created?: string | null;
+}
 
 export interface ArchiveRecord {
   /** Local id (stable, never reused by Glacier). */
@@ -48,11 +69,13 @@ export interface ArchiveRecord {
   lastInventory: string | null;
   /** Number of member files. */
   fileCount: number;
+  /** Bucket archives: the S3 storage class of the segments. */
+  storageClass: string | null;
 }
 
 /** Fields of a new archive; `frameIndex` is any JSON value from the pipeline. */
 export type ArchiveInput = Pick<ArchiveRecord, 'vaultId'> &
-  Partial<Omit<ArchiveRecord, 'id' | 'vaultId' | 'vaultName' | 'fileCount'>> & { frameIndex?: unknown };
+  Partial<Omit<ArchiveRecord, 'id' | 'vaultId' | 'vaultName' | 'fileCount'>> & { frameIndex?: unknown; segments?: unknown };
 
 export type ArchivePatch = Partial<Omit<ArchiveInput, 'vaultId'>> & { vaultId?: number };
 
@@ -155,6 +178,10 @@ export interface JobRecord {
   restoreTarget: string | null;
   snsTopic: string | null;
   description: string | null;
+  /** Bucket restores: the store's ticket (plain JSON), what `status` and `download` take. */
+  ticket: unknown;
+  /** Bucket restores: when the restored copy expires (the archive is `melted` until then). */
+  expires: string | null;
 }
 
 export type JobInput = Pick<JobRecord, 'jobId' | 'vaultId' | 'action'> & Partial<Omit<JobRecord, 'id' | 'jobId' | 'vaultId' | 'vaultName' | 'action'>>;

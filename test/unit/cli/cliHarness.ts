@@ -17,7 +17,7 @@ export function buildCli(): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freezer-cli-build-'));
     const outfile = path.join(dir, 'cli.js');
     await build({
-      entryPoints: [path.join(root, 'src/cli/main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+      entryPoints: [path.join(root, 'src/cli/main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node22',
       external: ['vscode'], banner: { js: '#!/usr/bin/env node' }, logLevel: 'error', absWorkingDir: root,
     });
     fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
