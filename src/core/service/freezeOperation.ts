@@ -11,6 +11,7 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
+import { uploadCatalogueSnapshot } from './catalogueSnapshotUpload';
 import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
@@ -156,6 +157,8 @@ export async function upload(
   ctx.setActivity(a.id, undefined);
   ctx.emit('vaults');
   ctx.log.info('Archive %d is in vault %s as %s (%d parts, %d sent by this run)', a.id, a.vaultName, out.archiveId, out.partsTotal, out.partsSent);
+  // So the catalogue can be rebuilt from the vault if freezer.db is lost (docs/RECOVERY.md). Never fails the freeze.
+  await uploadCatalogueSnapshot(ctx, a.vaultName, a.keyId).catch((e: unknown) => ctx.log.warn('The catalogue snapshot of vault %s was not uploaded (%s); the next freeze tries again', a.vaultName, errText(e)));
   return ctx.archiveInfo(done);
 }
 

@@ -3,6 +3,7 @@ import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
+import { rebuildStates, startCatalogueRebuild } from './catalogueRebuild';
 import { freeze, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
@@ -88,5 +89,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     setDefaultKey: (id) => keys.setDefaultKey(ctx, id),
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
+
+    rebuildCatalogue: (o) => startCatalogueRebuild(ctx, o),
+    catalogueRebuilds: () => rebuildStates(ctx),
   };
 }

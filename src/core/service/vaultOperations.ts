@@ -2,6 +2,7 @@ import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { initiateInventoryRetrieval } from '../glacier/retrieval';
 import * as vaults from '../glacier/vaults';
+import { knownSnapshots, snapshotsSetting } from './catalogueSnapshotUpload';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, VaultInfo } from './types';
 import { toJobInfo } from './viewModels';
@@ -59,8 +60,11 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
       throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${live.length} archive(s) in the catalogue. Remove them first.`);
     }
   }
+  // Freezer's own catalogue snapshots are not the user's archives: they go with the vault.
+  const snapshots = await knownSnapshots(ctx, name);
+  for (const s of snapshots) await deleteRemoteArchive(ctx, name, s.id);
   await vaults.deleteVault(ctx.clients, name);
-  if (v) await ctx.catalogue.write((tx) => tx.removeVault(v.id));
+  if (v) await ctx.catalogue.write((tx) => { tx.removeVault(v.id); if (snapshots.length) tx.deleteSetting(snapshotsSetting(name)); });
   ctx.emit('vaults', 'archives', 'jobs', 'files');
   ctx.log.info('Removed vault %s', name);
 }

@@ -1,0 +1,55 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CatalogueRebuild } from '../../core/service/catalogueRebuild';
+import type { Command } from '../command';
+import { EXIT, UsageError } from '../exitCodes';
+import { table } from '../output';
+import { str } from '../args';
+import { parseTier } from './jobs';
+
+const pending = (s: CatalogueRebuild) => s.phase === 'inventory' || s.phase === 'snapshot';
+
+function rebuildRows(states: CatalogueRebuild[]): string[] {
+  return table(['STORE', 'PHASE', 'JOBS', 'SINCE', 'STATE'], states.map((s) => [s.store, s.phase, s.jobs.length, s.started.slice(0, 19).replace('T', ' '), s.message]));
+}
+
+export const catalogueCommand: Command = {
+  name: 'catalogue',
+  usage: 'rebuild [VAULT…] [--tier T] [--restart] [--wait] | status',
+  summary: 'Rebuild the catalogue from the vaults (after freezer.db is lost), or show how far it is.',
+  options: {
+    tier: { type: 'string', arg: 'TIER' },
+    restart: { type: 'boolean' },
+    wait: { type: 'boolean' },
+  },
+  details: [
+    'rebuild asks each vault (default: every vault AWS lists) for its inventory, then retrieves its newest',
+    'catalogue snapshot (a small encrypted archive Freezer uploads after each freeze): two jobs per vault,',
+    'however many archives it holds. Import the key export first (freezer keys import FILE) if the key file',
+    'was lost too. The jobs complete later: the daemon (or freezer jobs --refresh, or --wait) finishes the',
+    'rebuild, which survives restarts. Exit code 6 while it waits on a job. --tier picks the snapshot',
+    "retrieval's tier (default Standard); --restart starts over a rebuild under way. docs/RECOVERY.md tells more.",
+  ],
+  async run(ctx, args) {
+    const [, action, ...stores] = args.positionals;
+    if (action !== 'rebuild' && action !== 'status') throw new UsageError('Usage: freezer catalogue rebuild [VAULT…] | status');
+    if (action === 'status' && stores.length) throw new UsageError('Usage: freezer catalogue status');
+    const svc = await ctx.service();
+    let states = action === 'rebuild'
+      ? await svc.rebuildCatalogue({ stores, tier: parseTier(str(args.values.tier)), restart: Boolean(args.values.restart) })
+      : await svc.catalogueRebuilds();
+    if (action === 'rebuild' && args.values.wait) {
+      const mine = new Set(states.map((s) => s.store));
+      while (!ctx.signal.aborted && states.some(pending)) {
+        await sleep(ctx.settings.pollTime * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
+        await svc.refreshJobs().catch((e: unknown) => ctx.log.warn('Checking the jobs failed: %s', (e as Error).message));
+        states = (await svc.catalogueRebuilds()).filter((s) => mine.has(s.store));
+      }
+    }
+    ctx.out.result(states, () => (states.length ? rebuildRows(states) : 'No catalogue rebuild was started. Start one with: freezer catalogue rebuild'));
+    if (states.some(pending)) {
+      ctx.out.note('The rebuild goes on when its jobs complete: run freezer daemon (or freezer jobs --refresh later).');
+      return EXIT.pending;
+    }
+    return states.some((s) => s.phase === 'failed') ? EXIT.failure : EXIT.ok;
+  },
+};
