@@ -6,6 +6,7 @@ import { disconnectArchive } from './disconnectArchive';
 import { freezeFolder } from './freezeFolder';
 import { importLegacyDatabase } from './importLegacyDatabase';
 import { loadMore } from './loadMore';
+import { rebuildCatalogue } from './rebuildCatalogue';
 import { refresh } from './refresh';
 import { refreshJobs } from './refreshJobs';
 import { removeArchive } from './removeArchive';
@@ -23,7 +24,7 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 export const COMMANDS: readonly FreezerCommand[] = [
   createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useLocalEndpoint, showLog,
+  importLegacyDatabase, useLocalEndpoint, showLog, rebuildCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */
