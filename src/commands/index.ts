@@ -18,13 +18,14 @@ import { restoreFolder } from './restoreFolder';
 import { retrieveArchive } from './retrieveArchive';
 import { revealArchive } from './revealArchive';
 import { showLog } from './showLog';
+import { useAmazonS3 } from './useAmazonS3';
 import { useLocalEndpoint } from './useLocalEndpoint';
 
 /** Every command of this area (the dialogs register theirs in src/webviews). */
 export const COMMANDS: readonly FreezerCommand[] = [
   createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useLocalEndpoint, showLog, rebuildCatalogue,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, rebuildCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */

@@ -42,7 +42,7 @@ const DEFAULTS: FreezerSettings = {
   databasePath: '',
   uploadFolder: '',
   localEndpointFolder: '',
-  defaultCompression: 'gzip',
+  defaultCompression: 'zstd',
   backupFilterPatterns: [],
   exclusionPaths: [],
   defaultKeyId: '',

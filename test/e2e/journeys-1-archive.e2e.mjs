@@ -15,7 +15,7 @@ import {
 let wb;
 let page;
 const shot = (n) => wb.shot(`journey-${n}`);
-const archiveRow = (text) => viewRow(page, 'Vaults', text);
+const archiveRow = (text) => viewRow(page, 'Stores', text);
 
 before(async () => {
   wb = await openWorkbench({
@@ -39,22 +39,22 @@ test('first run: the welcome view offers the local endpoint; a vault is created'
   await useLocal.waitFor();
   await shot('0-welcome');
   await useLocal.click();
-  await page.getByText('No vaults yet').first().waitFor({ timeout: 30000 });
+  await page.getByText('No stores yet').first().waitFor({ timeout: 30000 });
   await page.getByRole('button', { name: 'Create Vault' }).first().click();
   await input(page).waitFor();
   await input(page).fill('photos-vault');
   await page.keyboard.press('Enter');
-  await viewRow(page, 'Vaults', 'photos-vault').first().waitFor();
+  await viewRow(page, 'Stores', 'photos-vault').first().waitFor();
   await clearToasts(page);
   await widenSidebar(page);
 }));
 
 test('journey 1: Explorer → Freeze Folder → building with "file N of M" → liquid', () => withFailureShot(() => wb, 'journey-1', async () => {
   // Building takes a second or two here: every row text is recorded so the test cannot miss it.
-  const seen = await recordRows(page, 'Vaults');
+  const seen = await recordRows(page, 'Stores');
   await freezeFromExplorer(page, 'photos', 'photos-vault');
   await showContainer(page, 'Freezer');
-  await expandRow(viewRow(page, 'Vaults', 'photos-vault').first());
+  await expandRow(viewRow(page, 'Stores', 'photos-vault').first());
   // The archive row reads e.g. "building · Packing file 12 of 201 · 1.1 MiB of 18 MiB".
   const text = await seen(/building · Packing file \d+ of 201/);
   const [, n, m] = /file (\d+) of (\d+)/.exec(text);
@@ -146,14 +146,14 @@ test('journey 6: Remove Archive needs the confirmation sentence; gone after an i
   await page.keyboard.press('Enter');
   await archiveRow(/^scratch/).first().waitFor({ state: 'detached', timeout: 30000 });
 
-  await contextMenu(page, viewRow(page, 'Vaults', 'photos-vault').first(), 'Request Inventory');
+  await contextMenu(page, viewRow(page, 'Stores', 'photos-vault').first(), 'Request Inventory');
   await expandPane(page, 'Jobs');
   await viewRow(page, 'Jobs', /Inventory of photos-vault/).first().waitFor({ timeout: 30000 });
   await page.waitForTimeout(3000);
   await shot('6-after-inventory');
   assert.equal(await archiveRow(/^scratch/).count(), 0, 'the removed archive stays gone');
   assert.equal(await archiveRow(/^photos-\d/).count(), 1, 'the other archive stays');
-  assert.match(await viewRow(page, 'Vaults', 'photos-vault').first().textContent(), /1 archive\b/);
+  assert.match(await viewRow(page, 'Stores', 'photos-vault').first().textContent(), /1 archive\b/);
 }));
 
 function findFile(dir, name) {

@@ -107,8 +107,8 @@ test('journey 4a: Settings → create a key, make it default, export it; an arch
   await freezeFromExplorer(page, 'private', 'docs-vault');
   await toast(page, /Froze private into/).first().waitFor({ timeout: 60000 });
   await showContainer(page, 'Freezer');
-  const archive = viewRow(page, 'Vaults', /^private.*liquid/).first();
-  await expandRow(viewRow(page, 'Vaults', 'docs-vault').first());
+  const archive = viewRow(page, 'Stores', /^private.*liquid/).first();
+  await expandRow(viewRow(page, 'Stores', 'docs-vault').first());
   await archive.waitFor();
   await shot('4-archive-with-key');
   // The archive on disk is encrypted: no run of the plain bytes appears in it.
@@ -124,8 +124,8 @@ test('journey 4b: on a fresh profile the archive needs the key; imported, it res
   page = wb.page;
   await openFreezer(page);
   await widenSidebar(page);
-  await expandRow(viewRow(page, 'Vaults', 'docs-vault').first());
-  const archive = viewRow(page, 'Vaults', /^private/).first();
+  await expandRow(viewRow(page, 'Stores', 'docs-vault').first());
+  const archive = viewRow(page, 'Stores', /^private/).first();
   await archive.waitFor();
 
   // Without the key: a clear error, nothing written.
@@ -151,7 +151,7 @@ test('journey 4b: on a fresh profile the archive needs the key; imported, it res
   await showContainer(page, 'Freezer');
   const target = path.join(wb.scratch, 'with-key');
   fs.mkdirSync(target);
-  await contextMenu(page, viewRow(page, 'Vaults', /^private/).first(), 'Restore Whole Archive');
+  await contextMenu(page, viewRow(page, 'Stores', /^private/).first(), 'Restore Whole Archive');
   await answerFileDialog(page, target, 'Restore Here');
   const restored = await until(() => Promise.resolve(fs.readdirSync(target, { recursive: true }).find((f) => f.endsWith('secret.bin'))), 30000, 'the restored file');
   const bytes = await until(async () => { const b = fs.readFileSync(path.join(target, restored)); return b.length === secret.length && b; }, 30000, 'all bytes');

@@ -35,12 +35,12 @@ test('journey 5: import an AWS Freezer database → vaults, archives, files appe
 
   await runCommand(page, 'Freezer: Import AWS Freezer Database…');
   await answerFileDialog(page, fixture.db, 'Import');
-  const vault = viewRow(page, 'Vaults', fixture.vault).first();
+  const vault = viewRow(page, 'Stores', fixture.vault).first();
   await vault.waitFor({ timeout: 30000 });
   // An existing vault when Freezer already listed it from the endpoint before the import.
   await notification(page, /Imported 1 archive, 3 files and 1 key into 1 (new|existing) vault\./);
   await expandRow(vault);
-  const archive = viewRow(page, 'Vaults', /^holiday.*frozen/).first();
+  const archive = viewRow(page, 'Stores', /^holiday.*frozen/).first();
   await archive.waitFor();
   await expandPane(page, 'Frozen Files');
   await expandRow(viewRow(page, 'Frozen Files', /^ann/).first());
@@ -63,7 +63,7 @@ test('journey 5: import an AWS Freezer database → vaults, archives, files appe
   const restored = path.join(target, 'beach.jpg');
   await until(() => Promise.resolve(fs.existsSync(restored) && fs.statSync(restored).size === 60_000), 90000, 'the legacy file restored');
   assert.equal(sha(fs.readFileSync(restored)), fixture.files['/home/ann/photos/beach.jpg']);
-  await viewRow(page, 'Vaults', /^holiday.*liquid/).first().waitFor({ timeout: 30000 });
+  await viewRow(page, 'Stores', /^holiday.*liquid/).first().waitFor({ timeout: 30000 });
   await shot('5-restored');
   await wb.close();
   wb = undefined;
@@ -106,9 +106,9 @@ test('journey 7: faults, then the endpoint stops: a clear error; back again, the
     await createVault(page, 'videos-vault');
     await freezeFromExplorer(page, 'videos', 'videos-vault');
     await showContainer(page, 'Freezer');
-    await expandRow(viewRow(page, 'Vaults', 'videos-vault').first());
+    await expandRow(viewRow(page, 'Stores', 'videos-vault').first());
     // Uploading through the faults (retried); stop the endpoint part-way.
-    const uploading = viewRow(page, 'Vaults', /uploading · Uploading · [1-9][\d.]* MiB of/).first();
+    const uploading = viewRow(page, 'Stores', /uploading · Uploading · [1-9][\d.]* MiB of/).first();
     await uploading.waitFor({ timeout: 60000 });
     await shot('7-uploading-with-faults');
     ep.kill('SIGKILL');
@@ -117,7 +117,7 @@ test('journey 7: faults, then the endpoint stops: a clear error; back again, the
     const message = await notification(page, /could not|cannot|unreachable|ECONNREFUSED|connect/i, 90000);
     assert.match(message, /127\.0\.0\.1|endpoint|connect/i, message);
     await shot('7-error');
-    const stuck = viewRow(page, 'Vaults', /^videos-/).first();
+    const stuck = viewRow(page, 'Stores', /^videos-/).first();
     assert.doesNotMatch(await stuck.textContent(), /liquid/);
     await clearToasts(page);
 
@@ -127,8 +127,8 @@ test('journey 7: faults, then the endpoint stops: a clear error; back again, the
     await page.waitForEvent('load', { timeout: 30000 }).catch(() => undefined);
     await page.locator('.monaco-workbench').waitFor();
     await openFreezer(page);
-    await expandRow(viewRow(page, 'Vaults', 'videos-vault').first());
-    await viewRow(page, 'Vaults', /^videos-.*liquid/).first().waitFor({ timeout: 90000 });
+    await expandRow(viewRow(page, 'Stores', 'videos-vault').first());
+    await viewRow(page, 'Stores', /^videos-.*liquid/).first().waitFor({ timeout: 90000 });
     await runCommand(page, 'Freezer: Show Log');
     // The log tells the resume: only the missing parts were sent.
     // (The output view renders spaces as no-break spaces.)
@@ -141,12 +141,12 @@ test('journey 7: faults, then the endpoint stops: a clear error; back again, the
     await shot('7-resumed');
 
     // Nothing lost: from Glacier only, retrieved and restored, every byte matches.
-    const row = viewRow(page, 'Vaults', /^videos-.*liquid/).first();
+    const row = viewRow(page, 'Stores', /^videos-.*liquid/).first();
     await contextMenu(page, row, 'Disconnect');
     await page.getByRole('button', { name: 'Delete Local File' }).click();
     const target = path.join(wb.scratch, 'restored-videos');
     fs.mkdirSync(target);
-    await contextMenu(page, viewRow(page, 'Vaults', /^videos-.*frozen/).first(), 'Restore Whole Archive');
+    await contextMenu(page, viewRow(page, 'Stores', /^videos-.*frozen/).first(), 'Restore Whole Archive');
     await chooseFolder(page, target, 'Restore Here');
     await pick(page, 'Expedited');
     // No notification queue on this endpoint URL: the user asks Glacier with Refresh Jobs (Jobs title bar).

@@ -8,7 +8,7 @@ import { UsageError } from '../exitCodes';
 import { count, formatBytes, table } from '../output';
 import { allArchives, resolveArchive } from '../resolveArchive';
 
-const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
+const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'bzip2', 'none'];
 
 export function archiveRows(items: ArchiveInfo[]): string[] {
   return table(['ID', 'NAME', 'STATE', 'SIZE', 'FILES', 'CREATED', 'ENCRYPTION'], items.map((a) => [
@@ -35,11 +35,11 @@ export const archivesCommand: Command = {
 
 export const freezeCommand: Command = {
   name: 'freeze',
-  usage: 'PATH… --vault V [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
+  usage: 'PATH… --vault V [--compression zstd|gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
   summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it.',
   options: {
     vault: { type: 'string', arg: 'V' },
-    compression: { type: 'string', arg: 'gzip|bzip2|none' },
+    compression: { type: 'string', arg: 'zstd|gzip|bzip2|none' },
     key: { type: 'string', arg: 'ID', multiple: true },
     description: { type: 'string', arg: 'TEXT' },
     name: { type: 'string', arg: 'NAME' },

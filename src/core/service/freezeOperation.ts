@@ -24,7 +24,7 @@ import { archiveName } from './viewModels';
  */
 export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<ArchiveInfo> {
   throwIfAborted(req.signal);
-  const compression = req.compression ?? 'gzip';
+  const compression = req.compression ?? 'zstd';
   const key = await resolveFreezeKey(ctx, req.keyId);
   // Before any work: a vault that does not exist would only fail at upload time.
   await describeVault(ctx.clients, req.vault);

@@ -2,6 +2,7 @@ import type { FrameIndex } from '../archive/frameIndex';
 import type { KeySource } from '../archive/keyLookup';
 import type { KeyMaterial } from '../crypto/keys';
 import type { ByteRange, RetrievalTier } from '../glacier/retrieval';
+import type { ArchiveStorageClass } from '../s3/storageClass';
 import type { SessionStore } from './sessionStore';
 
 /**
@@ -17,8 +18,7 @@ export type Tier = RetrievalTier;
 export type { ByteRange };
 
 /** S3 storage classes an archive's data can live in (a vault has no classes: `undefined`). */
-export type ArchiveStorageClass = 'DEEP_ARCHIVE' | 'GLACIER' | 'GLACIER_IR';
-export const ARCHIVE_STORAGE_CLASSES: readonly ArchiveStorageClass[] = ['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR'];
+export type { ArchiveStorageClass };
 
 /** What differs between kinds of store, for the few places that must show it. */
 export interface StoreTraits {
@@ -31,11 +31,16 @@ export interface StoreTraits {
   manifests: boolean;
 }
 
-/** One segment object of an archive in a bucket: archive bytes [offset, offset + size). */
+/**
+ * One segment object of an archive in a bucket: archive bytes [offset, offset + size). Its last
+ * `overlap` bytes are also the first bytes of the next segment (the encryption chunk a cut falls in),
+ * so every frame lies whole in one segment.
+ */
 export interface SegmentLayout {
   key: string;
   offset: number;
   size: number;
+  overlap: number;
   /** SHA-256 (hex) of the segment's bytes. */
   sha256: string;
   /** Bytes per part (the last part may be shorter); `partSha256[i]` is part i's SHA-256 (base64), as S3 verified it. */
@@ -133,7 +138,12 @@ export interface RestorePlan {
 export interface RestoreUnit {
   /** Vault: "start-end" of the job. Bucket: the segment's key. */
   id: string;
+  /** Bytes the store restores for this unit (a bucket: the whole segment object). */
   bytes: number;
+  /** Bytes then downloaded from it. */
+  readBytes: number;
+  /** Bucket: the object's class (what the planner prices). */
+  storageClass?: ArchiveStorageClass;
 }
 
 /** A restore or inventory request as the catalogue keeps it (JSON). */

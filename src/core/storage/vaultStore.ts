@@ -70,7 +70,7 @@ export class VaultStore implements ColdStore {
     // Glacier checks a ranged job's bytes only for tree-hash-aligned ranges.
     const r = range ? treeHashAlignedRange(range.start, range.end, ref.size) : whole;
     const bytes = r.end - r.start + 1;
-    return { ref, range: r, units: [{ id: `${r.start}-${r.end}`, bytes }], bytesRestored: bytes, bytesToDownload: bytes, tiers: [...RETRIEVAL_TIERS] };
+    return { ref, range: r, units: [{ id: `${r.start}-${r.end}`, bytes, readBytes: bytes }], bytesRestored: bytes, bytesToDownload: bytes, tiers: [...RETRIEVAL_TIERS] };
   }
 
   async requestRestore(plan: RestorePlan, opts: RequestRestoreOptions): Promise<StoreTicket> {

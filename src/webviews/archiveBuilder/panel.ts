@@ -110,7 +110,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       vaults: [],
       keys: [],
       compressions: [...COMPRESSIONS],
-      compression: COMPRESSIONS.includes(s.defaultCompression) ? s.defaultCompression : 'gzip',
+      compression: COMPRESSIONS.includes(s.defaultCompression) ? s.defaultCompression : 'zstd',
       uploadFolder: s.uploadFolder || path.join(this.context.globalStorageUri.fsPath, 'archives'),
       preselect: this.args.preselect ?? [],
       maxDescription: MAX_DESCRIPTION_LENGTH,

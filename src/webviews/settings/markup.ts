@@ -5,10 +5,10 @@ export const settingsBody = /* html */ `
     <vscode-tab-header slot="header" id="tab-aws">AWS</vscode-tab-header>
     <vscode-tab-panel>
       <section class="form">
-        <vscode-label>Vaults live in</vscode-label>
+        <vscode-label>Stores live in</vscode-label>
         <vscode-radio-group id="endpoint" variant="vertical">
+          <vscode-radio name="endpoint" value="aws">Amazon S3 (new AWS accounts): buckets in the Glacier storage classes; older accounts keep their Glacier vaults here too</vscode-radio>
           <vscode-radio name="endpoint" value="local">The local endpoint on this machine (no AWS account)</vscode-radio>
-          <vscode-radio name="endpoint" value="aws">Amazon S3 Glacier (AWS)</vscode-radio>
           <vscode-radio name="endpoint" value="url">A compatible endpoint at a URL</vscode-radio>
         </vscode-radio-group>
         <vscode-label for="endpointUrl">Endpoint URL</vscode-label>

@@ -115,16 +115,16 @@ export async function createVault(page, name) {
     }
   }
   // The box closes before Glacier answers (slower through a faulty endpoint); like a user, wait to see the vault.
-  await page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Vaults' }) })
+  await page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Stores' }) })
     .locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
 }
 
 /** Opens the Freezer view container (which activates the extension) and waits for the Vaults view. */
 export async function openFreezer(page) {
   await page.locator('.activitybar').getByRole('tab', { name: 'Freezer' }).click();
-  await page.locator('.pane-header', { hasText: 'Vaults' }).first().waitFor();
+  await page.locator('.pane-header', { hasText: 'Stores' }).first().waitFor();
   // Connected once the view shows its empty-state welcome or a vault (the service has started).
-  await page.locator('.pane-body', { hasText: /No vaults yet|archives? ·/ }).first().waitFor({ timeout: 30000 });
+  await page.locator('.pane-body', { hasText: /No stores yet|archives? ·/ }).first().waitFor({ timeout: 30000 });
 }
 
 /** Types into a VS Code Elements text field or text area (their input lives in an open shadow root). */

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { FreezerError, throwIfAborted } from '../errors';
+import { withRetry } from '../glacier/retry';
+import { errText } from '../glacier/multipartUploader';
+import { Logger, nullLogger } from '../log';
+import type { ByteRange, SegmentLayout } from '../storage/coldStore';
+import type { S3Clients } from './clients';
+import { partsOf } from './layout';
+import { mapS3Error } from './s3Errors';
+
+/** One part-aligned GET: part `index` of `segment`. */
+interface Piece { segment: SegmentLayout; index: number; start: number; end: number }
+
+/**
+ * The part-aligned pieces covering archive bytes [range.start, range.end], from as few segments as
+ * possible: one segment when one holds the whole range (segments overlap by a chunk for that), else
+ * each next segment from where the previous one ends.
+ */
+export function piecesFor(segments: readonly SegmentLayout[], range: ByteRange): Piece[] {
+  const holds = (s: SegmentLayout, a: number) => s.offset <= a && a < s.offset + s.size;
+  const out: Piece[] = [];
+  let pos = range.start;
+  while (pos <= range.end) {
+    // The segment holding `pos` that reaches furthest (the earlier one when both hold the rest).
+    let seg: SegmentLayout | undefined;
+    for (const s of segments) {
+      if (!holds(s, pos)) continue;
+      const reach = Math.min(range.end + 1, s.offset + s.size);
+      if (!seg || reach > Math.min(range.end + 1, seg.offset + seg.size)) seg = s;
+    }
+    if (!seg) break;
+    const from = pos - seg.offset;
+    const to = Math.min(range.end + 1, seg.offset + seg.size) - seg.offset;
+    partsOf(seg.size, seg.partSize).forEach((p, index) => {
+      if (p.end > from && p.start < to) out.push({ segment: seg as SegmentLayout, index, start: p.start, end: p.end });
+    });
+    pos = seg.offset + to;
+  }
+  return out;
+}
+
+/** The part-aligned archive range that holds [range.start, range.end]. */
+export function partAlignedRange(segments: readonly SegmentLayout[], range: ByteRange): ByteRange {
+  const pieces = piecesFor(segments, range);
+  if (!pieces.length) throw new FreezerError('InvalidRange', `Bytes ${range.start}-${range.end} are not in this archive.`);
+  return { start: Math.min(...pieces.map((p) => p.segment.offset + p.start)), end: Math.max(...pieces.map((p) => p.segment.offset + p.end)) - 1 };
+}
+
+/**
+ * GETs archive bytes `range` (part-aligned) from restored segments into `dest`: each part's bytes are
+ * checked against the SHA-256 S3 verified at upload before they are written; a short or wrong body is
+ * fetched again, then `ChecksumMismatch`. Bytes land in `<dest>.partial`, renamed once all are in.
+ */
+export async function downloadRange(o: {
+  clients: S3Clients; bucket: string; segments: readonly SegmentLayout[]; range: ByteRange; dest: string; concurrency: number;
+  signal?: AbortSignal; onProgress?: (p: { bytesDone: number; totalBytes: number }) => void; logger?: Logger;
+}): Promise<number> {
+  const log = o.logger ?? nullLogger;
+  const pieces = piecesFor(o.segments, o.range);
+  const total = o.range.end - o.range.start + 1;
+  const partial = `${o.dest}.partial`;
+  const fh = await fs.open(partial, 'w');
+  let done = 0;
+  let next = 0;
+  let failure: unknown;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await fh.truncate(total);
+    const worker = async () => {
+      while (!stop.signal.aborted) {
+        const p = pieces[next++];
+        if (!p) return;
+        try {
+          const body = await withRetry(() => fetchPiece(o.clients, o.bucket, p, stop.signal), {
+            attempts: 4, signal: stop.signal, onRetry: (e, n) => log.warn('Reading part %d of %s failed (%s), attempt %d', p.index + 1, p.segment.key, errText(e), n + 1),
+          });
+          const at = p.segment.offset + p.start - o.range.start;
+          if (at < 0 || at + body.length > total) throw new FreezerError('InvalidRange', `Part ${p.index + 1} of ${p.segment.key} falls outside the range being downloaded.`);
+          await fh.write(body, 0, body.length, at);
+          done += body.length;
+          o.onProgress?.({ bytesDone: done, totalBytes: total });
+        } catch (e) {
+          if (failure === undefined) failure = e;
+          stop.abort();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, o.concurrency), pieces.length) }, worker));
+    throwIfAborted(o.signal);
+    if (failure !== undefined) throw failure;
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await fs.rm(partial, { force: true });
+    throw e;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  await fh.close();
+  await fs.rename(partial, o.dest);
+  return done;
+}
+
+async function fetchPiece(c: S3Clients, bucket: string, p: Piece, signal: AbortSignal): Promise<Buffer> {
+  let body: Buffer;
+  try {
+    const out = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key: p.segment.key, Range: `bytes=${p.start}-${p.end - 1}` }), { abortSignal: signal });
+    if (!out.Body) throw new FreezerError('ShortRead', `S3 returned no body for ${p.segment.key}.`);
+    body = Buffer.from(await out.Body.transformToByteArray());
+  } catch (e) {
+    throw mapS3Error(e, { bucket, key: p.segment.key });
+  }
+  if (body.length !== p.end - p.start) throw new FreezerError('ShortRead', `Got ${body.length} bytes of part ${p.index + 1} of ${p.segment.key}, expected ${p.end - p.start}.`);
+  const sha = createHash('sha256').update(body).digest('base64');
+  // Retryable (TreeHashMismatch is our retry loop's "wrong bytes" code): a damaged transfer is fetched again.
+  if (sha !== p.segment.partSha256[p.index]) throw new FreezerError('TreeHashMismatch', `Part ${p.index + 1} of ${p.segment.key} has SHA-256 ${sha}, but S3 stored ${p.segment.partSha256[p.index]}.`);
+  return body;
+}
