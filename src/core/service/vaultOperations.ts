@@ -19,13 +19,16 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     }
   });
   const counts = await localCounts(ctx);
+  // AWS counts Freezer's catalogue snapshots too; the user's archives are the rest.
+  const snapshots = new Map<string, number>();
+  for (const v of remote) snapshots.set(v.name, (await knownSnapshots(ctx, v.name)).length);
   return remote.map((v) => ({
     name: v.name,
     arn: v.arn,
     region: ctx.region,
     ...(v.creationDate ? { createdAt: v.creationDate } : {}),
     sizeBytes: v.sizeInBytes,
-    remoteArchiveCount: v.numberOfArchives,
+    remoteArchiveCount: v.numberOfArchives === undefined ? undefined : Math.max(0, v.numberOfArchives - (snapshots.get(v.name) ?? 0)),
     localArchiveCount: counts.get(v.name) ?? 0,
     ...(v.lastInventoryDate ? { lastInventory: v.lastInventoryDate } : {}),
   }));
