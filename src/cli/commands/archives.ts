@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Compression } from '../../core/archive/description';
 import { FreezerError } from '../../core/errors';
+import { changedFilesWarning } from '../../core/service/changedFilesWarning';
 import type { ArchiveInfo } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
@@ -19,11 +20,15 @@ export function archiveRows(items: ArchiveInfo[]): string[] {
 
 export const archivesCommand: Command = {
   name: 'archives',
-  usage: 'VAULT',
+  usage: 'VAULT | --vault V',
   summary: 'List the archives of a vault and their state (frozen, melting, melted, liquid…).',
+  options: { vault: { type: 'string', arg: 'V' } },
   async run(ctx, args) {
-    const [, vault, ...rest] = args.positionals;
-    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT');
+    const [, given, ...rest] = args.positionals;
+    const opt = str(args.values.vault);
+    if (given && opt && given !== opt) throw new UsageError(`Two vaults given ("${given}" and --vault ${opt}): give one.`);
+    const vault = given ?? opt;
+    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT (or --vault V)');
     const svc = await ctx.service();
     const items = await allArchives(svc, vault);
     if (!items.length && !(await svc.listVaults()).some((v) => v.name === vault)) {
@@ -90,7 +95,12 @@ export const freezeCommand: Command = {
         onProgress: progress,
       });
       progress.end();
-      ctx.out.result(a, () => `Froze ${a.fileCount} file(s) into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      if (!a.encryption) {
+        ctx.out.note(`Archive ${a.id} is NOT encrypted: whoever can read the vault can read its files.${key === 'none' ? '' : ' Create a key with `freezer keys create` (the first key becomes the default), then freeze again.'}`, true);
+      }
+      ctx.out.result(a, () => `Froze ${count(a.fileCount, 'file')} into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}, ${a.encryption ? 'encrypted' : 'not encrypted'}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      const torn = changedFilesWarning(a, 20);
+      if (torn) ctx.out.note(`Warning: ${torn}`, true);
     } finally {
       progress.end();
     }

@@ -1,26 +1,30 @@
 import path from 'node:path';
 import { FreezerError } from '../../core/errors';
 import type { FreezerService } from '../../core/service/service';
-import type { FileVersion, RestoreResult } from '../../core/service/types';
+import type { ArchiveInfo, FileVersion, RestoreResult, Tier } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exitCodes';
 import { count } from '../output';
 import { resolveArchive } from '../resolveArchive';
+import { chooseTier, parseTierName, priceLines, sumEstimates } from '../retrievalPrice';
 
 export const restoreCommand: Command = {
   name: 'restore',
-  usage: 'ARCHIVE|PATH --to DIR [--overwrite]',
+  usage: 'ARCHIVE|PATH --to DIR [--overwrite] [--tier T | --yes]',
   summary: 'Restore a whole archive, or a frozen file or folder (latest versions), into DIR.',
   options: {
     to: { type: 'string', arg: 'DIR' },
     overwrite: { type: 'boolean' },
+    tier: { type: 'string', arg: 'TIER' },
+    yes: { type: 'boolean' },
     vault: { type: 'string', arg: 'V' },
   },
   details: [
     'When the archive is not on disk a retrieval job is started instead and the exit code is 6:',
-    'the daemon restores into DIR when the job completes.',
+    'the daemon restores into DIR when the job completes. Its tier, bytes and cost are printed first, and',
+    'it starts only with --tier, --yes (Standard) or an answer at a terminal: nothing is billed otherwise.',
   ],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;
@@ -35,25 +39,44 @@ export const restoreCommand: Command = {
     } catch (e) {
       if (!FreezerError.is(e, 'ArchiveNotFound')) throw e;
     }
+    // What to restore, by archive, decided before anything is billed.
+    const plan: Array<{ archiveId: number; members?: string[] }> = [];
+    if (archiveId !== undefined) plan.push({ archiveId });
+    else {
+      const frozenPath = path.resolve(ref);
+      const versions = await latestVersions(svc, frozenPath);
+      if (!versions.length) throw new FreezerError('NotFound', `"${ref}" is neither an archive nor a frozen file or folder (looked for ${frozenPath}).`);
+      const byArchive = new Map<number, string[]>();
+      for (const v of versions) byArchive.set(v.archiveId, [...(byArchive.get(v.archiveId) ?? []), v.memberPath]);
+      for (const [id, members] of byArchive) plan.push({ archiveId: id, members });
+    }
+    const tier = await tierForFrozen(ctx, svc, plan.map((p) => p.archiveId), { tier: str(args.values.tier), yes: Boolean(args.values.yes) });
     const results: RestoreResult[] = [];
     const progress = ctx.out.progress('restore');
     try {
-      if (archiveId !== undefined) {
-        results.push(await svc.restore({ archiveId, to: target, ...common, onProgress: progress }));
-      } else {
-        const frozenPath = path.resolve(ref);
-        const versions = await latestVersions(svc, frozenPath);
-        if (!versions.length) throw new FreezerError('NotFound', `"${ref}" is neither an archive nor a frozen file or folder (looked for ${frozenPath}).`);
-        const byArchive = new Map<number, string[]>();
-        for (const v of versions) byArchive.set(v.archiveId, [...(byArchive.get(v.archiveId) ?? []), v.memberPath]);
-        for (const [id, members] of byArchive) results.push(await svc.restore({ archiveId: id, to: target, members, ...common, onProgress: progress }));
-      }
+      for (const p of plan) results.push(await svc.restore({ archiveId: p.archiveId, to: target, ...(p.members ? { members: p.members } : {}), ...(tier ? { tier } : {}), ...common, onProgress: progress }));
     } finally {
       progress.end();
     }
     return report(ctx, results, target);
   },
 };
+
+/**
+ * Archives that only a new retrieval can bring back (`frozen`): their bytes and cost are printed, and
+ * the tier comes from --tier, --yes or the terminal. Undefined when nothing needs retrieving.
+ */
+async function tierForFrozen(ctx: CliContext, svc: FreezerService, ids: number[], o: { tier?: string; yes?: boolean }): Promise<Tier | undefined> {
+  const frozen: ArchiveInfo[] = [];
+  for (const id of ids) {
+    const a = await svc.getArchive(id);
+    if (a?.state === 'frozen') frozen.push(a);
+  }
+  if (!frozen.length) return o.tier ? parseTierName(o.tier) : undefined;
+  const estimates = await Promise.all(frozen.map((a) => svc.estimateRetrieval(a.id)));
+  const what = frozen.length === 1 ? `archive ${frozen[0].id} "${frozen[0].name}"` : `${count(frozen.length, 'archive')} (${frozen.map((a) => a.id).join(', ')})`;
+  return chooseTier(ctx, priceLines(what, sumEstimates(estimates)), o);
+}
 
 /** The latest version of a frozen file, or of every file under a frozen folder. */
 async function latestVersions(svc: FreezerService, p: string): Promise<FileVersion[]> {

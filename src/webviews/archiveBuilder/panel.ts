@@ -3,8 +3,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../../core/archive/description';
 import { CancellationError, FreezerError } from '../../core/errors';
+import { changedFilesWarning } from '../../core/service/changedFilesWarning';
 import type { FreezerService } from '../../core/service/service';
 import type { ActivityProgress, FreezeRequest, KeyInfo } from '../../core/service/types';
+import { keyForNewArchive } from '../../platform/encryptionChoice';
 import { readSettings, updateSetting } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
@@ -228,13 +230,14 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       if (!key) throw new FreezerError('KeyNotFound', 'The chosen encryption key is not in the key list any more; choose another.');
       if (key.algorithm !== 'AES-256') throw new FreezerError('UnsupportedCipher', `New archives are encrypted with AES-256 keys; ${key.algorithm} keys can only read legacy archives.`);
     }
+    const keyId = await keyForNewArchive(svc, this.deps.log, p.keyId);
     startFreeze(svc, this.deps.log, {
       vault: p.vault,
       sources: p.sources.length ? p.sources : p.selected,
       selectedFiles: p.selected,
       name: p.name,
       compression: p.compression,
-      keyId: p.keyId,
+      keyId,
     }, p.manuallyExcluded);
     // Close after the response is on its way.
     setTimeout(() => this.panel.dispose(), 0);
@@ -285,7 +288,9 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
       try {
         const info = await svc.freeze(full);
         log.info(`Archive ${info.id} "${info.name}" frozen into vault ${info.vault} (${info.state})`);
-        void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
+        const torn = changedFilesWarning(info);
+        if (torn) void vscode.window.showWarningMessage(`Freezer: "${info.name}" is in vault ${info.vault}, but ${torn}`);
+        else void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
       } catch (e) {
         if (CancellationError.is(e) || abort.signal.aborted) {
           log.info(`Freezing "${req.name}" cancelled`);
