@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { EXIT, UsageError } from '../exitCodes';
 import { table } from '../output';
 import { str } from '../args';
-import { parseTier } from './jobs';
+import { parseTierName } from '../retrievalPrice';
 
 const pending = (s: CatalogueRebuild) => s.phase === 'inventory' || s.phase === 'snapshot';
 
@@ -14,10 +14,11 @@ function rebuildRows(states: CatalogueRebuild[]): string[] {
 
 export const catalogueCommand: Command = {
   name: 'catalogue',
-  usage: 'rebuild [VAULT…] [--tier T] [--restart] [--wait] | status',
+  usage: 'rebuild [VAULT…] --tier T|--yes [--restart] [--wait] | status',
   summary: 'Rebuild the catalogue from the vaults (after freezer.db is lost), or show how far it is.',
   options: {
     tier: { type: 'string', arg: 'TIER' },
+    yes: { type: 'boolean' },
     restart: { type: 'boolean' },
     wait: { type: 'boolean' },
   },
@@ -27,15 +28,19 @@ export const catalogueCommand: Command = {
     'however many archives it holds. Import the key export first (freezer keys import FILE) if the key file',
     'was lost too. The jobs complete later: the daemon (or freezer jobs --refresh, or --wait) finishes the',
     'rebuild, which survives restarts. Exit code 6 while it waits on a job. --tier picks the snapshot',
-    "retrieval's tier (default Standard); --restart starts over a rebuild under way. docs/RECOVERY.md tells more.",
+    "retrieval's tier (--yes: Standard); nothing is requested without one of them. --restart starts over a",
+    'rebuild under way. docs/RECOVERY.md tells more.',
   ],
   async run(ctx, args) {
     const [, action, ...stores] = args.positionals;
     if (action !== 'rebuild' && action !== 'status') throw new UsageError('Usage: freezer catalogue rebuild [VAULT…] | status');
     if (action === 'status' && stores.length) throw new UsageError('Usage: freezer catalogue status');
+    if (action === 'rebuild' && !args.values.tier && !args.values.yes) {
+      throw new UsageError('Rebuilding requests an inventory and one retrieval of a small catalogue snapshot per vault (cents at most): add --yes (Standard tier) or --tier Expedited|Standard|Bulk.');
+    }
     const svc = await ctx.service();
     let states = action === 'rebuild'
-      ? await svc.rebuildCatalogue({ stores, tier: parseTier(str(args.values.tier)), restart: Boolean(args.values.restart) })
+      ? await svc.rebuildCatalogue({ stores, tier: args.values.tier ? parseTierName(str(args.values.tier)!) : 'Standard', restart: Boolean(args.values.restart) })
       : await svc.catalogueRebuilds();
     if (action === 'rebuild' && args.values.wait) {
       const mine = new Set(states.map((s) => s.store));

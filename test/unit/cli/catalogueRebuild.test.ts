@@ -46,7 +46,10 @@ describe('freezer catalogue rebuild', () => {
     fs.rmSync(path.join(home, 'freezer-archives'), { recursive: true, force: true });
     assert.equal((await cli(['restore', path.join(src, 'notes.txt'), '--to', 'x'])).code, 3, 'nothing catalogued');
 
-    const started = await cli(['catalogue', 'rebuild']);
+    const refused = await cli(['catalogue', 'rebuild']);
+    assert.equal(refused.code, 2, 'nothing is billed without --yes or --tier');
+    assert.match(refused.stderr, /--yes/);
+    const started = await cli(['catalogue', 'rebuild', '--yes']);
     assert.equal(started.code, 6, started.stderr);
     assert.match(started.stdout, /^work\s+inventory\s+1\s/m);
     assert.match(started.stderr, /freezer daemon/);
@@ -55,7 +58,7 @@ describe('freezer catalogue rebuild', () => {
     // The daemon's catch-up finishes it: the inventory, then the snapshot's retrieval.
     const once = await cli(['daemon', '--once']);
     assert.equal(once.code, 0, once.stderr);
-    const done = await cli(['catalogue', 'rebuild', '--wait', '--json']);
+    const done = await cli(['catalogue', 'rebuild', '--yes', '--wait', '--json']);
     const [s] = json<any[]>(done);
     assert.equal(s.phase, 'done', s.message);
     assert.equal(s.jobs.length, 2);
@@ -66,7 +69,7 @@ describe('freezer catalogue rebuild', () => {
     const jobs = json<any[]>(await cli(['jobs', '--json']));
     assert.deepEqual(jobs.map((j) => `${j.action}:${j.archiveName ?? ''}`).sort(), ['ArchiveRetrieval:catalogue snapshot', 'InventoryRetrieval:']);
     // Browsable again: the latest notes.txt restores (a retrieval: exit 6), and the daemon applies it.
-    const restore = await cli(['restore', path.join(src, 'notes.txt'), '--to', 'restored']);
+    const restore = await cli(['restore', path.join(src, 'notes.txt'), '--to', 'restored', '--yes']);
     assert.equal(restore.code, 6, restore.stderr);
     const restored = () => findFile(path.join(home, 'restored'), /^notes\.txt$/);
     for (let i = 0; i < 20 && !restored(); i++) {
