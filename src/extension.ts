@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FreezerService } from './core/service/service';
 import { registerCommands } from './commands';
+import { CatalogueNoticeUi } from './platform/catalogueNoticeUi';
 import { coreFactories } from './platform/coreFactories';
 import { escapingChannel } from './platform/logger';
 import { FreezerSecrets } from './platform/secrets';
@@ -13,6 +14,7 @@ export interface FreezerApi {
   readonly log: vscode.LogOutputChannel;
   readonly host: ServiceHost;
   readonly views: FreezerViews;
+  readonly catalogueNotice: CatalogueNoticeUi;
   /** The service once built (rejects when Freezer is not configured). */
   ready(): Promise<FreezerService>;
 }
@@ -26,11 +28,12 @@ export function activate(context: vscode.ExtensionContext): FreezerApi {
   host = new ServiceHost(context, secrets, log, coreFactories);
   context.subscriptions.push(channel, host);
   const views = registerViews(context, host);
-  context.subscriptions.push(...registerCommands({ host, secrets, log, ...views }));
+  const catalogueNotice = new CatalogueNoticeUi(host);
+  context.subscriptions.push(catalogueNotice, ...registerCommands({ host, secrets, log, catalogueNotice, ...views }));
   registerWebviews(context, { host, secrets, log });
   log.info(`Freezer ${context.extension.packageJSON.version} activated`);
   const h = host;
-  return { log, host: h, views, ready: () => h.ready() };
+  return { log, host: h, views, catalogueNotice, ready: () => h.ready() };
 }
 
 /** Closes the catalogue and the local endpoint cleanly (VS Code waits for this promise). */

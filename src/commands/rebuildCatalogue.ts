@@ -11,7 +11,7 @@ const TIERS: readonly { tier: Tier; detail: string }[] = [
 ];
 
 /**
- * Rebuilds the catalogue from the vaults (docs/RECOVERY.md §C): one inventory, then one retrieval of the
+ * Rebuilds the catalogue from the vaults (docs/RECOVERY.md §D): one inventory, then one retrieval of the
  * newest catalogue snapshot per vault. Arguments (tests, the "catalogue was recreated" warning): an
  * options object `{ stores?, tier? }`; without one it asks for the tier and rebuilds every vault.
  */

@@ -1,10 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RecreatedNotice } from '../../core/catalogue';
 import type { CatalogueRebuild } from '../../core/service/catalogueRebuild';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../exitCodes';
 import { table } from '../output';
 import { str } from '../args';
 import { parseTierName } from '../retrievalPrice';
+
+/** The line every command prints while the catalogue is a recreated one (see the `catalogue` command). */
+export function recreatedWarning(n: RecreatedNotice): string {
+  return `freezer: warning: this catalogue was started new on ${n.recreated.slice(0, 19).replace('T', ' ')} because the previous one was damaged ` +
+    `(kept as ${n.damagedCopy}): archives, files and jobs it knew are not listed. ` +
+    'Rebuild it from the vaults with `freezer catalogue rebuild --yes`, or, once you have dealt with it, stop this warning with `freezer catalogue acknowledge`.';
+}
 
 const pending = (s: CatalogueRebuild) => s.phase === 'inventory' || s.phase === 'snapshot';
 
@@ -14,8 +22,8 @@ function rebuildRows(states: CatalogueRebuild[]): string[] {
 
 export const catalogueCommand: Command = {
   name: 'catalogue',
-  usage: 'rebuild [VAULT…] --tier T|--yes [--restart] [--wait] | status',
-  summary: 'Rebuild the catalogue from the vaults (after freezer.db is lost), or show how far it is.',
+  usage: 'rebuild [VAULT…] --tier T|--yes [--restart] [--wait] | status | acknowledge',
+  summary: 'Rebuild the catalogue from the vaults (after freezer.db is lost), show how far it is, or acknowledge a recreated one.',
   options: {
     tier: { type: 'string', arg: 'TIER' },
     yes: { type: 'boolean' },
@@ -30,10 +38,22 @@ export const catalogueCommand: Command = {
     'rebuild, which survives restarts. Exit code 6 while it waits on a job. --tier picks the snapshot',
     "retrieval's tier (--yes: Standard); nothing is requested without one of them. --restart starts over a",
     'rebuild under way. docs/RECOVERY.md tells more.',
+    'When the catalogue file is found damaged it is kept aside (freezer.db.damaged-<time>) and a new one is',
+    'started; every command then warns until the catalogue is rebuilt or `catalogue acknowledge` is run.',
+    'See docs/RECOVERY.md for the previous generation (freezer.db.previous) and the damaged copy.',
   ],
   async run(ctx, args) {
     const [, action, ...stores] = args.positionals;
-    if (action !== 'rebuild' && action !== 'status') throw new UsageError('Usage: freezer catalogue rebuild [VAULT…] | status');
+    if (action === 'acknowledge') {
+      if (stores.length) throw new UsageError('Usage: freezer catalogue acknowledge');
+      const svc = await ctx.service();
+      const notice = await svc.catalogueNotice();
+      await svc.acknowledgeCatalogueNotice();
+      ctx.out.result({ acknowledged: !!notice, ...(notice ? { damagedCopy: notice.damagedCopy } : {}) }, () =>
+        notice ? `Acknowledged: the catalogue no longer warns that it was recreated (the damaged copy stays at ${notice.damagedCopy}).` : 'Nothing to acknowledge: the catalogue was not recreated.');
+      return EXIT.ok;
+    }
+    if (action !== 'rebuild' && action !== 'status') throw new UsageError(`Usage: freezer catalogue ${catalogueCommand.usage}`);
     if (action === 'status' && stores.length) throw new UsageError('Usage: freezer catalogue status');
     if (action === 'rebuild' && !args.values.tier && !args.values.yes) {
       throw new UsageError('Rebuilding requests an inventory and one retrieval of a small catalogue snapshot per vault (cents at most): add --yes (Standard tier) or --tier Expedited|Standard|Bulk.');

@@ -14,7 +14,8 @@ import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 /** Every subcommand, in the order --help lists them. */
 export const COMMANDS: readonly Command[] = [
   vaultsCommand, vaultCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
-  inventoryCommand, catalogueCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+  inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+  catalogueCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
