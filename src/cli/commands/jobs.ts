@@ -43,12 +43,13 @@ export const retrieveCommand: Command = {
     const svc = await ctx.service();
     const a = await resolveArchive(svc, ref, str(args.values.vault));
     const estimate = await svc.estimateRetrieval(a.id).catch(() => undefined);
+    if (estimate?.plan) for (const line of estimate.plan.lines) ctx.out.note(line);
     const to = str(args.values.to);
     const job = await svc.retrieveArchive(a.id, tier, to ? { restoreTo: path.resolve(to) } : undefined);
     const cost = estimate?.tiers.find((t) => t.tier === tier);
     ctx.out.result({ job, estimate }, () => [
       `Retrieval of archive ${a.id} "${a.name}" (${formatBytes(a.size)}) started: job ${job.id}, tier ${tier}.`,
-      ...(cost ? [`Estimated cost $${cost.costUsd.toFixed(4)} (prices as of ${estimate!.pricesAsOf}), typically ${cost.typicalHours}${/hour/.test(cost.typicalHours) ? '' : ' hours'}.`] : []),
+      ...(cost ? [`Estimated cost $${cost.costUsd.toFixed(4)} (${estimate!.plan?.approximate ? 'approximate, ' : ''}prices as of ${estimate!.pricesAsOf}), typically ${cost.typicalHours}${/hour|min|h$/.test(cost.typicalHours) ? '' : ' hours'}.`] : []),
       `The daemon (freezer daemon) downloads it when it completes${to ? ` and restores it into ${path.resolve(to)}` : ''}.`,
     ]);
     return EXIT.ok;
