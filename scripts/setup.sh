@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 TOOLS="${VSCODE_E2E_TOOLS:-/opt/vscode-e2e-tools}"
 
 need=()
-for p in openssl tar gzip bzip2 coreutils ca-certificates; do
+for p in openssl tar gzip bzip2 zstd coreutils ca-certificates; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if ((${#need[@]})); then

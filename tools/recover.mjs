@@ -166,7 +166,7 @@ async function* plain(file) {
   yield* chunksOf(file);
 }
 
-const looksPlain = (b) => (b[0] === 0x1f && b[1] === 0x8b) || b.toString('latin1', 0, 3) === 'BZh' || b.toString('latin1', 257, 262) === 'ustar';
+const looksPlain = (b) => (b[0] === 0x1f && b[1] === 0x8b) || b.toString('latin1', 0, 3) === 'BZh' || (b.length >= 4 && b.readUInt32LE(0) === 0xfd2fb528) || b.toString('latin1', 257, 262) === 'ustar';
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
 import type { ArchiveInfo } from '../core/service/types';
+import { keyForNewArchive } from '../platform/encryptionChoice';
 import { runWithProgress } from '../platform/progress';
 import { readSettings } from '../platform/settings';
 import type { FreezerCommand } from './deps';
@@ -41,19 +42,21 @@ export const freezeFolder: FreezerCommand = {
     // Show the vault expanded so the new archive is visible while it builds.
     const vaultNode = (await deps.vaults.vaultNodes()).find((n) => 'vault' in n && n.vault.name === vault.name);
     if (vaultNode && deps.vaultsView.visible) void Promise.resolve(deps.vaultsView.reveal(vaultNode, { expand: true })).catch(() => undefined);
+    // A key (or null) given by a script is its choice; otherwise the default key, asking when there is none.
+    const keyId = opts.keyId !== undefined ? opts.keyId : await keyForNewArchive(svc, deps.log, settings.defaultKeyId || undefined);
     const archive = await runWithProgress(deps.transfers, `Freezing ${label} into ${vault.name}`, ({ signal, onProgress }) => svc.freeze({
       vault: vault.name,
       sources,
       name: opts.name,
       description: opts.description,
       compression: settings.defaultCompression,
-      keyId: opts.keyId !== undefined ? opts.keyId : settings.defaultKeyId || undefined,
+      keyId,
       signal,
       onProgress,
     }));
     deps.log.info(`Froze ${label} into archive ${archive.id} (${archive.name}) of ${vault.name}: ${archive.state}`);
     deps.vaults.markArchivesStale();
-    void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}) in ${vault.name}.`);
+    void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}, ${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}.`);
     return archive;
   },
 };

@@ -22,6 +22,8 @@ export interface FreezerSettings {
   backupFilterPatterns: string[];
   exclusionPaths: string[];
   defaultKeyId: string;
+  /** The user chose "Always Freeze Unencrypted" when Freezer had no key: no more asking. */
+  allowUnencrypted: boolean;
   fileDecorations: boolean;
   /** Archives per page in the Vaults view. */
   pageSize: number;
@@ -42,10 +44,11 @@ const DEFAULTS: FreezerSettings = {
   databasePath: '',
   uploadFolder: '',
   localEndpointFolder: '',
-  defaultCompression: 'gzip',
+  defaultCompression: 'zstd',
   backupFilterPatterns: [],
   exclusionPaths: [],
   defaultKeyId: '',
+  allowUnencrypted: false,
   fileDecorations: true,
   pageSize: 100,
 };

@@ -137,7 +137,7 @@ test('a vault created while the panel is open joins its vault list', async () =>
 test('fields show the final description and its length against 1024', async () => {
   await fill(frame, 'name', 'e2e first');
   await frame.locator('#description', { hasText: 'name=e2e first' }).waitFor();
-  assert.match(await frame.locator('#description').textContent(), /^freezer\/1;name=e2e first;c=gzip;e=none/);
+  assert.match(await frame.locator('#description').textContent(), /^freezer\/1;name=e2e first;c=zstd;e=none/);
   assert.match(await frame.locator('#descriptionLength').textContent(), /^\d+ \/ 1024 characters$/);
   assert.equal(await frame.locator('#descriptionWarning').isVisible(), false);
   // A name too long for the description is flagged (the catalogue keeps it whole).

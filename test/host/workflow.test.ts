@@ -69,6 +69,8 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     await cfg.update('databasePath', path.join(tmp, 'freezer.db'), g);
     await cfg.update('uploadFolder', path.join(tmp, 'archives'), g);
     await cfg.update('localEndpointFolder', path.join(tmp, 'endpoint'), g);
+    // These freezes are unencrypted on purpose: no "create a key?" prompt (the e2e layer tests it).
+    await cfg.update('allowUnencrypted', true, g);
     // Retrievals take a moment on the local endpoint, so `melting` can be seen.
     process.env.FREEZER_LOCAL_JOB_DELAYS = 'Expedited=1500';
     assert.strictEqual(await run('freezer.useLocalEndpoint', true), true);

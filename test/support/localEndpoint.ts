@@ -1,5 +1,5 @@
 /**
- * Test support: a local Glacier + SQS + SNS endpoint in a temp dir, with real AWS SDK v3 clients pointed
+ * Test support: a local Glacier + S3 + SQS + SNS endpoint in a temp dir, with real AWS SDK v3 clients pointed
  * at it. Use from node:test either way:
  *
  *   const ep = withLocalEndpoint();            // inside describe(): starts in before(), closes in after()
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { GlacierClient } from '@aws-sdk/client-glacier';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalEndpoint, type LocalEndpoint, type LocalEndpointOptions } from '../../src/core/endpoint';
@@ -27,6 +28,8 @@ export interface TestEndpoint {
   /** Storage root (a temp dir removed on close, unless you passed `dir`). */
   dir: string;
   glacier: GlacierClient;
+  /** Path-style S3 client with the SDK's default checksum behaviour. */
+  s3: S3Client;
   sqs: SQSClient;
   sns: SNSClient;
   /** Stops the endpoint and starts it again on the same dir and port (the clients keep working). */
@@ -54,10 +57,11 @@ export async function startTestEndpoint(opts: TestEndpointOptions = {}): Promise
   let endpoint = await startLocalEndpoint({ ...endpointOpts, dir });
   const cfg = localClientConfig(endpoint.url, { region: endpoint.region, maxAttempts });
   const glacier = new GlacierClient(cfg);
+  const s3 = new S3Client({ ...cfg, forcePathStyle: true });
   const sqs = new SQSClient(cfg);
   const sns = new SNSClient(cfg);
   const t: TestEndpoint = {
-    endpoint, url: endpoint.url, dir, glacier, sqs, sns,
+    endpoint, url: endpoint.url, dir, glacier, s3, sqs, sns,
     async restart() {
       const port = endpoint.port;
       await endpoint.close();
@@ -66,6 +70,7 @@ export async function startTestEndpoint(opts: TestEndpointOptions = {}): Promise
     },
     async close() {
       glacier.destroy();
+      s3.destroy();
       sqs.destroy();
       sns.destroy();
       await endpoint.close();
@@ -92,6 +97,7 @@ export function withLocalEndpoint(opts: TestEndpointOptions = {}): TestEndpoint 
     get url() { return get().url; },
     get dir() { return get().dir; },
     get glacier() { return get().glacier; },
+    get s3() { return get().s3; },
     get sqs() { return get().sqs; },
     get sns() { return get().sns; },
     restart: () => get().restart(),

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before } from 'node:test';
 
 export interface MotoServer {
   url: string;
@@ -68,5 +69,22 @@ export async function startMotoServer(): Promise<MotoServer> {
       await Promise.race([gone, sleep(3000)]);
       if (!exited) child.kill('SIGKILL');
     },
+  };
+}
+
+/** before()/after() hooks around one moto_server for the current suite; its fields are usable inside tests. */
+export function withMotoServer(): MotoServer {
+  let current: MotoServer | undefined;
+  const get = (): MotoServer => {
+    if (!current) throw new Error('withMotoServer: moto is only available inside tests (after before() ran)');
+    return current;
+  };
+  before(async () => { current = await startMotoServer(); });
+  after(async () => { await current?.close(); });
+  return {
+    get url() { return get().url; },
+    get port() { return get().port; },
+    setRestoreProgression: (t) => get().setRestoreProgression(t),
+    close: () => get().close(),
   };
 }

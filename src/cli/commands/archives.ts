@@ -9,7 +9,7 @@ import { count, formatBytes, table } from '../output';
 import { allArchives, resolveArchive } from '../resolveArchive';
 import { parseStorageClass, STORAGE_CLASS_OPTION } from './buckets';
 
-const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
+const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'bzip2', 'none'];
 
 export function archiveRows(items: ArchiveInfo[]): string[] {
   const classes = items.some((a) => a.storageClass);
@@ -23,11 +23,15 @@ export function archiveRows(items: ArchiveInfo[]): string[] {
 
 export const archivesCommand: Command = {
   name: 'archives',
-  usage: 'VAULT',
+  usage: 'VAULT | --vault V',
   summary: 'List the archives of a vault and their state (frozen, melting, melted, liquid…).',
+  options: { vault: { type: 'string', arg: 'V' } },
   async run(ctx, args) {
-    const [, vault, ...rest] = args.positionals;
-    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT');
+    const [, given, ...rest] = args.positionals;
+    const opt = str(args.values.vault);
+    if (given && opt && given !== opt) throw new UsageError(`Two vaults given ("${given}" and --vault ${opt}): give one.`);
+    const vault = given ?? opt;
+    if (!vault || rest.length) throw new UsageError('Usage: freezer archives VAULT (or --vault V)');
     const svc = await ctx.service();
     const items = await allArchives(svc, vault);
     if (!items.length && !(await svc.listVaults()).some((v) => v.name === vault)) {
@@ -39,13 +43,13 @@ export const archivesCommand: Command = {
 
 export const freezeCommand: Command = {
   name: 'freeze',
-  usage: 'PATH… --vault V|--store s3://BUCKET/PREFIX [--storage-class CLASS] [--compression gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
+  usage: 'PATH… --vault V|--store s3://BUCKET/PREFIX [--storage-class CLASS] [--compression zstd|gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
   summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it to a vault or a bucket store.',
   options: {
     vault: { type: 'string', arg: 'V' },
     store: { type: 'string', arg: 's3://BUCKET/PREFIX' },
     'storage-class': STORAGE_CLASS_OPTION,
-    compression: { type: 'string', arg: 'gzip|bzip2|none' },
+    compression: { type: 'string', arg: 'zstd|gzip|bzip2|none' },
     key: { type: 'string', arg: 'ID', multiple: true },
     description: { type: 'string', arg: 'TEXT' },
     name: { type: 'string', arg: 'NAME' },
@@ -100,7 +104,10 @@ export const freezeCommand: Command = {
         onProgress: progress,
       });
       progress.end();
-      ctx.out.result(a, () => `Froze ${a.fileCount} file(s) into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.storageClass ? `, ${a.storageClass}` : ''}${a.glacierId ? `, ${a.storageClass ? 'S3' : 'Glacier'} id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      if (!a.encryption) {
+        ctx.out.note(`Archive ${a.id} is NOT encrypted: whoever can read the ${a.storageClass ? 'bucket' : 'vault'} can read its files.${key === 'none' ? '' : ' Create a key with `freezer keys create` (the first key becomes the default), then freeze again.'}`, true);
+      }
+      ctx.out.result(a, () => `Froze ${count(a.fileCount, 'file')} into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.storageClass ? `, ${a.storageClass}` : ''}, ${a.encryption ? 'encrypted' : 'not encrypted'}${a.glacierId ? `, ${a.storageClass ? 'S3' : 'Glacier'} id ${a.glacierId.slice(0, 16)}…` : ''}).`);
     } finally {
       progress.end();
     }

@@ -1,19 +1,11 @@
 import path from 'node:path';
-import type { JobInfo, Tier } from '../../core/service/types';
+import type { JobInfo } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../exitCodes';
-import { formatBytes, table } from '../output';
+import { count, formatBytes, table } from '../output';
 import { resolveArchive } from '../resolveArchive';
-
-const TIERS: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];
-
-export function parseTier(v: string | undefined): Tier {
-  if (!v) return 'Standard';
-  const t = TIERS.find((x) => x.toLowerCase() === v.toLowerCase());
-  if (!t) throw new UsageError(`--tier must be one of ${TIERS.join(', ')}.`);
-  return t;
-}
+import { chooseTier, parseTierName, priceLines } from '../retrievalPrice';
 
 export function jobRows(jobs: JobInfo[]): string[] {
   return table(['JOB', 'VAULT', 'ACTION', 'ARCHIVE', 'TIER', 'STATUS', 'CREATED', 'DONE'], jobs.map((j) => [
@@ -25,31 +17,47 @@ export function jobRows(jobs: JobInfo[]): string[] {
 
 export const retrieveCommand: Command = {
   name: 'retrieve',
-  usage: 'ARCHIVE [--tier Expedited|Standard|Bulk] [--to DIR]',
-  summary: 'Start a retrieval job (prints its cost); the daemon downloads it when done.',
+  usage: 'ARCHIVE [--tier Expedited|Standard|Bulk | --yes] [--to DIR]',
+  summary: 'Start a retrieval job (prints its cost first); the daemon downloads it when done.',
   options: {
     tier: { type: 'string', arg: 'TIER' },
+    yes: { type: 'boolean' },
     to: { type: 'string', arg: 'DIR' },
     vault: { type: 'string', arg: 'V' },
   },
   details: [
     'ARCHIVE is a catalogue id, a Glacier archive id or an archive name.',
+    'The tier, bytes and cost are printed first; the job starts only with --tier, --yes (Standard) or an answer at a terminal.',
+    'An archive already on this machine is not retrieved: with --to DIR it is restored from the local file.',
     'With --to DIR the daemon restores the files into DIR instead of keeping the archive in the upload folder.',
   ],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;
     if (!ref || rest.length) throw new UsageError('Usage: freezer retrieve ARCHIVE [--tier …]');
-    const tier = parseTier(str(args.values.tier));
+    if (args.values.tier) parseTierName(str(args.values.tier)!);
     const svc = await ctx.service();
     const a = await resolveArchive(svc, ref, str(args.values.vault));
-    const estimate = await svc.estimateRetrieval(a.id).catch(() => undefined);
-    if (estimate?.plan) for (const line of estimate.plan.lines) ctx.out.note(line);
     const to = str(args.values.to);
+    if (a.state === 'local' || a.state === 'liquid') {
+      // The bytes are on disk: a retrieval would bill for nothing.
+      if (!to) {
+        ctx.out.result({ archive: a, job: null }, () => [
+          `Archive ${a.id} "${a.name}" is on this machine (${a.localFile ?? 'upload folder'}): nothing to retrieve, nothing billed.`,
+          `Restore it with: freezer restore ${a.id} --to DIR`,
+        ]);
+        return EXIT.ok;
+      }
+      const r = await svc.restore({ archiveId: a.id, to: path.resolve(to), overwrite: false, signal: ctx.signal });
+      ctx.out.result({ archive: a, job: null, files: r.files }, () => `Archive ${a.id} "${a.name}" is on this machine: restored ${count(r.files.length, 'file')} into ${path.resolve(to)} from the local file, nothing billed.`);
+      return EXIT.ok;
+    }
+    const estimate = await svc.estimateRetrieval(a.id);
+    const tier = await chooseTier(ctx, priceLines(`archive ${a.id} "${a.name}"`, estimate), { tier: str(args.values.tier), yes: Boolean(args.values.yes) });
+    const cost = estimate.tiers.find((t) => t.tier === tier);
+    ctx.out.note(`Starting a ${tier} retrieval${cost ? ` (estimated $${cost.costUsd.toFixed(4)}, typically ${cost.typicalHours})` : ''}.`, true);
     const job = await svc.retrieveArchive(a.id, tier, to ? { restoreTo: path.resolve(to) } : undefined);
-    const cost = estimate?.tiers.find((t) => t.tier === tier);
     ctx.out.result({ job, estimate }, () => [
-      `Retrieval of archive ${a.id} "${a.name}" (${formatBytes(a.size)}) started: job ${job.id}, tier ${tier}.`,
-      ...(cost ? [`Estimated cost $${cost.costUsd.toFixed(4)} (${estimate!.plan?.approximate ? 'approximate, ' : ''}prices as of ${estimate!.pricesAsOf}), typically ${cost.typicalHours}${/hour|min|h$/.test(cost.typicalHours) ? '' : ' hours'}.`] : []),
+      `Retrieval of archive ${a.id} "${a.name}" (${formatBytes(estimate.sizeBytes)}) started: job ${job.id}, tier ${tier}.`,
       `The daemon (freezer daemon) downloads it when it completes${to ? ` and restores it into ${path.resolve(to)}` : ''}.`,
     ]);
     return EXIT.ok;

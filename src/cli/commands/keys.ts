@@ -40,8 +40,9 @@ export const keysCommand: Command = {
         if (!KEY_ALGORITHMS.includes(alg as KeyAlgorithm)) throw new UsageError(`--algorithm must be one of ${KEY_ALGORITHMS.join(', ')}.`);
         const k = await svc.createKey(alg as KeyAlgorithm, str(args.values.label));
         if (args.values.default) await svc.setDefaultKey(k.id);
-        ctx.out.result({ ...k, isDefault: Boolean(args.values.default) || k.isDefault }, () => [
-          `Created ${k.algorithm} key ${k.id}${args.values.default ? ' (default for new archives)' : ''}.`,
+        const isDefault = Boolean(args.values.default) || k.isDefault;
+        ctx.out.result({ ...k, isDefault }, () => [
+          `Created ${k.algorithm} key ${k.id}${isDefault ? ' (default for new archives)' : ''}.`,
           `Keep a copy somewhere safe: freezer keys export ${k.id} --out FILE. Without it the archives cannot be read.`,
         ]);
         return;
@@ -69,9 +70,13 @@ export const keysCommand: Command = {
       case 'import': {
         if (!arg) throw new UsageError('Usage: freezer keys import FILE [--label L]');
         const text = await fs.readFile(path.resolve(arg), 'utf8');
+        const before = new Set((await svc.listKeys()).map((x) => x.id));
         const k = await svc.importKey(text, str(args.values.label));
         if (args.values.default) await svc.setDefaultKey(k.id);
-        ctx.out.result(k, () => `Imported ${k.algorithm} key ${k.id}${k.legacy ? ' (original Freezer format)' : ''}.`);
+        const already = before.has(k.id);
+        ctx.out.result({ ...k, alreadyThere: already }, () => (already
+          ? `Key ${k.id} (${k.algorithm}) was already in the key store: nothing new imported.`
+          : `Imported ${k.algorithm} key ${k.id}${k.legacy ? ' (original Freezer format)' : ''}.`));
         return;
       }
       case 'default': {

@@ -1,30 +1,32 @@
 import path from 'node:path';
 import { FreezerError } from '../../core/errors';
 import type { FreezerService } from '../../core/service/service';
-import { formatUsd } from '../../core/glacier/pricing';
-import type { FileVersion, RestoreResult, RetrievalEstimate } from '../../core/service/types';
+import type { ArchiveInfo, FileVersion, RestoreResult, Tier } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exitCodes';
-import { count, formatBytes } from '../output';
-import { parseTier } from './jobs';
+import { count } from '../output';
 import { resolveArchive } from '../resolveArchive';
+import { chooseTier, parseTierName, priceLines, sumEstimates } from '../retrievalPrice';
 
 export const restoreCommand: Command = {
   name: 'restore',
-  usage: 'ARCHIVE|PATH --to DIR [--overwrite] [--tier Expedited|Standard|Bulk]',
+  usage: 'ARCHIVE|PATH --to DIR [--overwrite] [--tier T | --yes]',
   summary: 'Restore a whole archive, or a frozen file or folder (latest versions), into DIR.',
   options: {
     to: { type: 'string', arg: 'DIR' },
     overwrite: { type: 'boolean' },
-    vault: { type: 'string', arg: 'V' },
     tier: { type: 'string', arg: 'TIER' },
+    yes: { type: 'boolean' },
+    vault: { type: 'string', arg: 'V' },
   },
   details: [
     'When the archive is not on disk a retrieval job is started instead and the exit code is 6:',
-    'the daemon restores into DIR when the job completes. What it will cost is printed first (`freezer plan`).',
-    'One frozen file of a bucket archive restores only the segment objects holding it, then reads just its bytes.',
+    'the daemon restores into DIR when the job completes. Its tier, bytes and cost are printed first, and',
+    'it starts only with --tier, --yes (Standard) or an answer at a terminal: nothing is billed otherwise.',
+    'One frozen file restores only its part: a vault archive\'s byte range, or the segment objects of a bucket',
+    'archive holding it (then ranged GETs of just its bytes); `freezer plan PATH` shows it without starting anything.',
   ],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;
@@ -32,36 +34,31 @@ export const restoreCommand: Command = {
     if (!ref || !to || rest.length) throw new UsageError('Usage: freezer restore ARCHIVE|PATH --to DIR');
     const svc = await ctx.service();
     const target = path.resolve(to);
-    const tier = args.values.tier === undefined ? undefined : parseTier(str(args.values.tier));
-    const common = { overwrite: Boolean(args.values.overwrite), signal: ctx.signal, ...(tier ? { tier } : {}) };
+    const common = { overwrite: Boolean(args.values.overwrite), signal: ctx.signal };
     let archiveId: number | undefined;
     try {
       archiveId = (await resolveArchive(svc, ref, str(args.values.vault))).id;
     } catch (e) {
       if (!FreezerError.is(e, 'ArchiveNotFound')) throw e;
     }
+    // What to restore, by archive, decided before anything is billed.
+    const plan: Array<{ archiveId: number; members?: string[] }> = [];
+    if (archiveId !== undefined) plan.push({ archiveId });
+    else {
+      const frozenPath = path.resolve(ref);
+      const own = await svc.listVersions(frozenPath);
+      if (own.length) return restoreOneFile(ctx, svc, latest(own), target, { tier: str(args.values.tier), yes: Boolean(args.values.yes), ...common });
+      const versions = await latestVersions(svc, frozenPath);
+      if (!versions.length) throw new FreezerError('NotFound', `"${ref}" is neither an archive nor a frozen file or folder (looked for ${frozenPath}).`);
+      const byArchive = new Map<number, string[]>();
+      for (const v of versions) byArchive.set(v.archiveId, [...(byArchive.get(v.archiveId) ?? []), v.memberPath]);
+      for (const [id, members] of byArchive) plan.push({ archiveId: id, members });
+    }
+    const tier = await tierForFrozen(ctx, svc, plan.map((p) => p.archiveId), { tier: str(args.values.tier), yes: Boolean(args.values.yes) });
     const results: RestoreResult[] = [];
     const progress = ctx.out.progress('restore');
     try {
-      if (archiveId !== undefined) {
-        await showPlan(ctx, svc, archiveId);
-        results.push(await svc.restore({ archiveId, to: target, ...common, onProgress: progress }));
-      } else {
-        const frozenPath = path.resolve(ref);
-        const own = await svc.listVersions(frozenPath);
-        if (own.length) {
-          // One file: only its part of the archive is brought back (its frames / segment objects).
-          const v = latest(own);
-          await showPlan(ctx, svc, v.archiveId, v.memberPath);
-          results.push(await svc.restoreFileVersion(v, target, { ...common, onProgress: progress }));
-          return report(ctx, results, target);
-        }
-        const versions = await latestVersions(svc, frozenPath);
-        if (!versions.length) throw new FreezerError('NotFound', `"${ref}" is neither an archive nor a frozen file or folder (looked for ${frozenPath}).`);
-        const byArchive = new Map<number, string[]>();
-        for (const v of versions) byArchive.set(v.archiveId, [...(byArchive.get(v.archiveId) ?? []), v.memberPath]);
-        for (const [id, members] of byArchive) results.push(await svc.restore({ archiveId: id, to: target, members, ...common, onProgress: progress }));
-      }
+      for (const p of plan) results.push(await svc.restore({ archiveId: p.archiveId, to: target, ...(p.members ? { members: p.members } : {}), ...(tier ? { tier } : {}), ...common, onProgress: progress }));
     } finally {
       progress.end();
     }
@@ -69,21 +66,24 @@ export const restoreCommand: Command = {
   },
 };
 
-/** What restoring will request and cost, before anything is (archives already on disk cost nothing). */
-async function showPlan(ctx: CliContext, svc: FreezerService, archiveId: number, member?: string): Promise<void> {
-  const a = await svc.getArchive(archiveId);
-  if (!a || a.state === 'liquid' || a.state === 'local' || a.state === 'melted') return;
-  const est = await svc.estimateRetrieval(archiveId, member ? { member } : undefined).catch(() => undefined);
-  if (est) for (const line of planLines(est)) ctx.out.note(line);
-}
-
-export function planLines(est: RetrievalEstimate): string[] {
-  if (est.plan) return est.plan.lines;
-  return [
-    `Retrieves ${formatBytes(est.sizeBytes)}${est.archiveBytes !== undefined ? ` of the archive's ${formatBytes(est.archiveBytes)}` : ''}:`,
-    ...est.tiers.map((t) => `  ${t.tier}: ${t.typicalHours}, ${formatUsd(t.costUsd)}`),
-    `  (estimate, ${est.region} prices as of ${est.pricesAsOf})`,
-  ];
+/** One frozen file: priced for its part of the archive only, then restored as DIR/<name>. */
+async function restoreOneFile(
+  ctx: CliContext, svc: FreezerService, v: FileVersion, target: string,
+  o: { tier?: string; yes?: boolean; overwrite: boolean; signal: AbortSignal },
+): Promise<ExitCode> {
+  let tier: Tier | undefined;
+  const a = await svc.getArchive(v.archiveId);
+  if (a?.state === 'frozen') {
+    const est = await svc.estimateRetrieval(v.archiveId, { member: v.memberPath });
+    tier = await chooseTier(ctx, priceLines(`${v.path} (archive ${a.id} "${a.name}")`, est), o);
+  } else if (o.tier) tier = parseTierName(o.tier);
+  const progress = ctx.out.progress('restore');
+  try {
+    const r = await svc.restoreFileVersion(v, target, { overwrite: o.overwrite, signal: o.signal, ...(tier ? { tier } : {}), onProgress: progress });
+    return report(ctx, [r], target);
+  } finally {
+    progress.end();
+  }
 }
 
 export const planCommand: Command = {
@@ -96,12 +96,30 @@ export const planCommand: Command = {
     if (!ref || rest.length) throw new UsageError('Usage: freezer plan ARCHIVE|PATH');
     const svc = await ctx.service();
     const own = await svc.listVersions(path.resolve(ref));
-    const target = own.length ? { id: latest(own).archiveId, member: latest(own).memberPath } : { id: (await resolveArchive(svc, ref, str(args.values.vault))).id };
-    const est = await svc.estimateRetrieval(target.id, target.member ? { member: target.member } : undefined);
-    ctx.out.result(est, () => planLines(est));
+    const v = own.length ? latest(own) : undefined;
+    const a = v ? await svc.getArchive(v.archiveId) : await resolveArchive(svc, ref, str(args.values.vault));
+    if (!a) throw new FreezerError('ArchiveNotFound', `The archive holding ${ref} is not in the catalogue.`);
+    const est = await svc.estimateRetrieval(a.id, v ? { member: v.memberPath } : undefined);
+    ctx.out.result(est, () => priceLines(v ? `${v.path} (archive ${a.id} "${a.name}")` : `archive ${a.id} "${a.name}"`, est));
     return EXIT.ok;
   },
 };
+
+/**
+ * Archives that only a new retrieval can bring back (`frozen`): their bytes and cost are printed, and
+ * the tier comes from --tier, --yes or the terminal. Undefined when nothing needs retrieving.
+ */
+async function tierForFrozen(ctx: CliContext, svc: FreezerService, ids: number[], o: { tier?: string; yes?: boolean }): Promise<Tier | undefined> {
+  const frozen: ArchiveInfo[] = [];
+  for (const id of ids) {
+    const a = await svc.getArchive(id);
+    if (a?.state === 'frozen') frozen.push(a);
+  }
+  if (!frozen.length) return o.tier ? parseTierName(o.tier) : undefined;
+  const estimates = await Promise.all(frozen.map((a) => svc.estimateRetrieval(a.id)));
+  const what = frozen.length === 1 ? `archive ${frozen[0].id} "${frozen[0].name}"` : `${count(frozen.length, 'archive')} (${frozen.map((a) => a.id).join(', ')})`;
+  return chooseTier(ctx, priceLines(what, sumEstimates(estimates)), o);
+}
 
 /** The latest version of a frozen file, or of every file under a frozen folder. */
 async function latestVersions(svc: FreezerService, p: string): Promise<FileVersion[]> {

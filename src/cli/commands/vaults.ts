@@ -28,8 +28,10 @@ export const vaultCommand: Command = {
     if (!name || rest.length || (action !== 'create' && action !== 'remove')) throw new UsageError('Usage: freezer vault create|remove NAME');
     const svc = await ctx.service();
     if (action === 'create') {
+      // CreateVault succeeds on an existing vault too: say which it was.
+      const existed = (await svc.listVaults()).some((v) => v.name === name);
       const v = await svc.createVault(name);
-      ctx.out.result(v, () => `Created vault ${v.name}${v.arn ? ` (${v.arn})` : ''}.`);
+      ctx.out.result({ ...v, existed }, () => `${existed ? 'Vault already exists:' : 'Created vault'} ${v.name}${v.arn ? ` (${v.arn})` : ''}.`);
     } else {
       await svc.removeVault(name);
       ctx.out.result({ removed: name }, () => `Removed vault ${name}.`);

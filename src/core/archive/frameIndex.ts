@@ -41,6 +41,8 @@ export interface FrameIndex {
   archiveSize: number;
   frames: FrameEntry[];
   members: IndexedMember[];
+  /** Indexes into `members` of files that changed while they were read: stored as read, not a clean copy. */
+  changed?: number[];
 }
 
 /** Archive byte range holding payload bytes [start, end). */
@@ -88,6 +90,8 @@ interface TrailerJson {
   framesSize: number;
   frames: Array<[number, number, number, number]>;
   members: Array<[string, number, number]>;
+  /** Indexes into members of files that changed while they were read (stored as read, not clean). */
+  changed?: number[];
 }
 
 // JSON with every non-ASCII character escaped, so it is valid Latin-1 without NUL (a gzip comment).
@@ -97,8 +101,9 @@ function asciiJson(v: unknown): string {
 
 const EMPTY_DEFLATE_AND_FOOTER = Buffer.from([0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
 
-/** Index member (FCOMMENT = tag + JSON) then the fixed-size locator member (FEXTRA 'FZ' with offset+length). */
-export function encodeGzipTrailer(index: Pick<FrameIndex, 'compression' | 'tarSize' | 'framesSize' | 'members'> & { frames: Array<Pick<FrameEntry, 'tarOffset' | 'tarLength' | 'offset' | 'length'>> }): Buffer {
+type TrailerInput = Pick<FrameIndex, 'compression' | 'tarSize' | 'framesSize' | 'members' | 'changed'> & { frames: Array<Pick<FrameEntry, 'tarOffset' | 'tarLength' | 'offset' | 'length'>> };
+
+function trailerText(index: TrailerInput): string {
   const json: TrailerJson = {
     format: 'freezer-frame-index',
     version: 1,
@@ -107,8 +112,43 @@ export function encodeGzipTrailer(index: Pick<FrameIndex, 'compression' | 'tarSi
     framesSize: index.framesSize,
     frames: index.frames.map((f) => [f.tarOffset, f.tarLength, f.offset, f.length]),
     members: index.members.map((m) => [m.path, m.tarOffset, m.size]),
+    ...(index.changed?.length ? { changed: index.changed } : {}),
   };
-  const comment = Buffer.from(TRAILER_INDEX_TAG + asciiJson(json) + '\0', 'latin1');
+  return TRAILER_INDEX_TAG + asciiJson(json);
+}
+
+/** The trailer after the frames: gzip and zstd payloads carry one (bzip2 and none do not). */
+export function encodeTrailer(index: TrailerInput): Buffer | null {
+  if (index.compression === 'gzip') return encodeGzipTrailer(index);
+  if (index.compression === 'zstd') return encodeZstdTrailer(index);
+  return null;
+}
+
+// ---- Trailer (zstd): two skippable frames after the frames; zstd -dc skips them. ----
+
+export const ZSTD_LOCATOR_SIZE = 28;
+const ZSTD_INDEX_MAGIC = 0x184d2a5e;
+const ZSTD_LOCATOR_MAGIC = 0x184d2a5f;
+
+/** Index frame (tag + JSON) then the fixed-size locator frame ('FZIX' with offset+length). */
+export function encodeZstdTrailer(index: TrailerInput): Buffer {
+  const text = Buffer.from(trailerText(index), 'latin1');
+  const indexFrame = Buffer.alloc(8 + text.length);
+  indexFrame.writeUInt32LE(ZSTD_INDEX_MAGIC, 0);
+  indexFrame.writeUInt32LE(text.length, 4);
+  text.copy(indexFrame, 8);
+  const loc = Buffer.alloc(ZSTD_LOCATOR_SIZE);
+  loc.writeUInt32LE(ZSTD_LOCATOR_MAGIC, 0);
+  loc.writeUInt32LE(20, 4);
+  loc.write('FZIX', 8, 'latin1');
+  loc.writeBigUInt64BE(BigInt(index.framesSize), 12);
+  loc.writeBigUInt64BE(BigInt(indexFrame.length), 20);
+  return Buffer.concat([indexFrame, loc]);
+}
+
+/** Index member (FCOMMENT = tag + JSON) then the fixed-size locator member (FEXTRA 'FZ' with offset+length). */
+export function encodeGzipTrailer(index: TrailerInput): Buffer {
+  const comment = Buffer.from(trailerText(index) + '\0', 'latin1');
   const indexMember = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x10, 0, 0, 0, 0, 0, 0xff]), comment, EMPTY_DEFLATE_AND_FOOTER]);
   const loc = Buffer.alloc(TRAILER_LOCATOR_SIZE);
   Buffer.from([0x1f, 0x8b, 8, 0x04, 0, 0, 0, 0, 0, 0xff]).copy(loc, 0);
@@ -119,6 +159,22 @@ export function encodeGzipTrailer(index: Pick<FrameIndex, 'compression' | 'tarSi
   loc.writeBigUInt64BE(BigInt(indexMember.length), 24);
   EMPTY_DEFLATE_AND_FOOTER.copy(loc, 32);
   return Buffer.concat([indexMember, loc]);
+}
+
+/** The trailer's locator at the end of the payload (last 28 bytes for zstd, 42 for gzip). */
+export function decodeLocator(tail: Buffer): { offset: number; length: number; compression: 'gzip' | 'zstd' } {
+  const z = tail.subarray(tail.length - ZSTD_LOCATOR_SIZE);
+  if (z.length === ZSTD_LOCATOR_SIZE && z.readUInt32LE(0) === ZSTD_LOCATOR_MAGIC && z.readUInt32LE(4) === 20 && z.toString('latin1', 8, 12) === 'FZIX') {
+    return { offset: Number(z.readBigUInt64BE(12)), length: Number(z.readBigUInt64BE(20)), compression: 'zstd' };
+  }
+  return { ...decodeGzipLocator(tail), compression: 'gzip' };
+}
+
+/** Parses the index frame or member; the caller adds encryption facts. */
+export function decodeIndexRecord(compression: 'gzip' | 'zstd', record: Buffer): ReturnType<typeof decodeGzipIndexMember> {
+  if (compression === 'gzip') return decodeGzipIndexMember(record);
+  if (record.length < 8 || record.readUInt32LE(0) !== ZSTD_INDEX_MAGIC || record.readUInt32LE(4) !== record.length - 8) throw new FreezerError('Corrupt', 'The frame index frame is damaged.');
+  return parseTrailerText(record.toString('latin1', 8));
 }
 
 /** Reads the locator (the last 42 payload bytes): where the index member starts and how long it is. */
@@ -134,8 +190,12 @@ export function decodeGzipLocator(tail: Buffer): { offset: number; length: numbe
 export function decodeGzipIndexMember(member: Buffer): Omit<FrameIndex, 'encryption' | 'payloadSize' | 'archiveSize' | 'frames'> & { frames: Omit<FrameEntry, 'encryptedStart' | 'encryptedEnd'>[] } {
   if (member[0] !== 0x1f || member[1] !== 0x8b || member[3] !== 0x10) throw new FreezerError('Corrupt', 'The frame index member is damaged.');
   const end = member.indexOf(0, 10);
-  const text = member.toString('latin1', 10, end);
-  if (end < 0 || !text.startsWith(TRAILER_INDEX_TAG)) throw new FreezerError('Corrupt', 'The frame index member is damaged.');
+  if (end < 0) throw new FreezerError('Corrupt', 'The frame index member is damaged.');
+  return parseTrailerText(member.toString('latin1', 10, end));
+}
+
+function parseTrailerText(text: string): Omit<FrameIndex, 'encryption' | 'payloadSize' | 'archiveSize' | 'frames'> & { frames: Omit<FrameEntry, 'encryptedStart' | 'encryptedEnd'>[] } {
+  if (!text.startsWith(TRAILER_INDEX_TAG)) throw new FreezerError('Corrupt', 'The frame index is damaged.');
   let j: TrailerJson;
   try {
     j = JSON.parse(text.slice(TRAILER_INDEX_TAG.length)) as TrailerJson;
@@ -150,6 +210,7 @@ export function decodeGzipIndexMember(member: Buffer): Omit<FrameIndex, 'encrypt
     framesSize: j.framesSize,
     frames: j.frames.map(([tarOffset, tarLength, offset, length]) => ({ tarOffset, tarLength, offset, length })),
     members: j.members.map(([path, tarOffset, size]) => ({ path, tarOffset, size })),
+    ...(Array.isArray(j.changed) && j.changed.length ? { changed: j.changed } : {}),
   };
 }
 

@@ -9,20 +9,31 @@ import { TreeHasher } from '../hash/treeHash';
 import { Fzr1Encryptor, FZR1_DEFAULT_CHUNK_SIZE, FZR1_HEADER_SIZE } from '../crypto/fzr1';
 import { blockSize, type KeyMaterial } from '../crypto/keys';
 import { createLegacyCbcEncryptStream } from '../crypto/legacyCbc';
-import { frameCodec } from './compression';
+import { frameCodec, type FrameCodec } from './compression';
 import { formatDescription, type Compression } from './description';
-import { archiveSizeFor, encodeGzipTrailer, withEncryptedRanges, type FrameEntry, type FrameIndex, type IndexEncryption } from './frameIndex';
+import { archiveSizeFor, encodeTrailer, withEncryptedRanges, type FrameEntry, type FrameIndex, type IndexEncryption } from './frameIndex';
 import { ProgressReporter, type PipelineProgress } from './progress';
+import { openForArchive, readSmallFile, SMALL_FILE, streamFile, type SmallRead } from './stableRead';
 import { tarHeaderFor } from './tarHeader';
 import { walkSources, type SourceFile, type WalkOptions } from './walk';
 
 export const DEFAULT_FRAME_SIZE = 4 * 1024 * 1024;
 
+/**
+ * fzr1 chunk size for an archive of about `bytes` source bytes: the final chunk is always padded to
+ * a whole chunk, so small archives get small chunks (1 KiB for a few bytes) and others 64 KiB.
+ */
+export function fzr1ChunkSizeFor(bytes: number): number {
+  let c = 1024;
+  while (c < FZR1_DEFAULT_CHUNK_SIZE && c * 16 < bytes) c *= 2;
+  return c;
+}
+
 export interface FreezeEncryption {
   /** 'fzr1' (authenticated, default) or the original tool's unauthenticated CBC layout. */
   format?: 'fzr1' | 'legacy-cbc';
   key: KeyMaterial;
-  /** fzr1 plaintext chunk size (default 64 KiB). */
+  /** fzr1 plaintext chunk size (default: 64 KiB, smaller for small archives so they stay small). */
   chunkSize?: number;
 }
 
@@ -37,8 +48,9 @@ export interface FreezeOptions {
   overwrite?: boolean;
   /** Archive name (goes into the description). */
   name: string;
+  /** Default zstd. */
   compression?: Compression;
-  /** Compression level (gzip 1–9, default 6; bzip2 default 9). */
+  /** Compression level (zstd 1–19, default: adapted per frame from 3; gzip 1–9, default 6; bzip2 default 9). */
   level?: number;
   encryption?: FreezeEncryption | null;
   /** Tar bytes per compressed frame (default 4 MiB). */
@@ -59,6 +71,8 @@ export interface FrozenMember {
   mtimeMs: number;
   mode: number;
   tarOffset: number;
+  /** The file changed while it was read: the archive holds the bytes as read, not a clean copy. */
+  changed?: true;
 }
 
 export interface FreezeResult {
@@ -71,6 +85,8 @@ export interface FreezeResult {
   description: string;
   frameIndex: FrameIndex;
   members: FrozenMember[];
+  /** Member paths of files that changed while they were read (also marked in members and the index). */
+  changedFiles: string[];
 }
 
 interface ByteSink {
@@ -97,7 +113,7 @@ async function collect(files: Array<SourceFile | string>, walk: WalkOptions | un
 export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> {
   const { signal } = opts;
   throwIfAborted(signal);
-  const compression = opts.compression ?? 'gzip';
+  const compression = opts.compression ?? 'zstd';
   const codec = frameCodec(compression, opts.level);
   const frameSize = opts.frameSize ?? DEFAULT_FRAME_SIZE;
   if (!(frameSize >= 64 * 1024)) throw new FreezerError('InvalidArgument', 'Frame size must be at least 64 KiB.');
@@ -139,7 +155,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
     let finishPayload: () => Promise<void>;
     let indexEnc: IndexEncryption = { format: 'none' };
     if (encFormat === 'fzr1') {
-      const e = new Fzr1Encryptor(enc!.key, enc!.chunkSize ?? FZR1_DEFAULT_CHUNK_SIZE);
+      const e = new Fzr1Encryptor(enc!.key, enc!.chunkSize ?? fzr1ChunkSizeFor(bytesTotal));
       indexEnc = { format: 'fzr1', chunkSize: e.header.chunkSize, headerSize: FZR1_HEADER_SIZE, header: e.header.bytes.toString('hex') };
       payloadSink = { write: (b) => fileSink.writev(e.update(b)), writev: async (bs) => { for (const b of bs) await fileSink.writev(e.update(b)); } };
       finishPayload = () => fileSink.writev(e.finish());
@@ -153,11 +169,11 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
       finishPayload = async () => undefined;
     }
 
-    const built = await buildPayload(sources, codec.compressFrame, frameSize, concurrency, payloadSink, progress, signal);
+    const built = await buildPayload(sources, codec, frameSize, concurrency, payloadSink, progress, signal);
 
     let payloadSize = built.framesSize;
-    if (compression === 'gzip') {
-      const trailer = encodeGzipTrailer({ compression, tarSize: built.tarSize, framesSize: built.framesSize, frames: built.frames, members: built.indexMembers });
+    const trailer = encodeTrailer({ compression, tarSize: built.tarSize, framesSize: built.framesSize, frames: built.frames, members: built.indexMembers, changed: built.changed });
+    if (trailer) {
       await payloadSink.write(trailer);
       payloadSize += trailer.length;
     }
@@ -191,6 +207,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
       archiveSize: archiveSizeFor(indexEnc, payloadSize),
       frames: withEncryptedRanges(built.frames, indexEnc, payloadSize),
       members: built.indexMembers,
+      ...(built.changed.length ? { changed: built.changed } : {}),
     };
     if (frameIndex.archiveSize !== written) throw new FreezerError('InternalError', `Archive size ${written} differs from the computed ${frameIndex.archiveSize}.`);
     const description = formatDescription({
@@ -209,6 +226,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
       description,
       frameIndex,
       members: built.members,
+      changedFiles: built.changed.map((i) => built.members[i].path),
     };
   } catch (e) {
     await out.close().catch(() => undefined);
@@ -230,12 +248,13 @@ interface BuiltPayload {
   frames: Omit<FrameEntry, 'encryptedStart' | 'encryptedEnd'>[];
   members: FrozenMember[];
   indexMembers: FrameIndex['members'];
+  changed: number[];
 }
 
 /** Tar producer and framed compressor running side by side; compressed frames are written in order. */
 async function buildPayload(
   sources: SourceFile[],
-  compressFrame: (b: Buffer) => Promise<Buffer>,
+  codec: FrameCodec,
   frameSize: number,
   concurrency: number,
   sink: ByteSink,
@@ -253,52 +272,90 @@ async function buildPayload(
   };
 
   const members: FrozenMember[] = [];
+  const changed: number[] = [];
+  // The producer waits while the consumer is this far behind (a small file goes in as one piece).
+  let consumed = 0;
+  let wakeProducer: (() => void) | null = null;
+  const caughtUp = async (): Promise<void> => {
+    while (pushed - consumed > 8 * 1024 * 1024) await new Promise<void>((res) => { wakeProducer = res; });
+  };
   const produce = async (): Promise<void> => {
     let bytesDone = 0;
-    for (const [i, s] of sources.entries()) {
-      throwIfAborted(signal);
-      progress.update({ currentFile: s.memberPath, filesDone: i });
-      const tarOffset = pushed;
-      const header = tarHeaderFor(s);
-      if (s.type === 'directory') {
-        await new Promise<void>((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())));
-        members.push({ path: s.memberPath, type: 'directory', size: 0, sha256: null, mtimeMs: s.mtimeMs, mode: s.mode, tarOffset });
-        continue;
+    // Small files are read ahead, several at once on the thread pool, bounded in count and bytes.
+    const ahead = new Map<number, Promise<SmallRead | null>>();
+    let nextAhead = 0;
+    let aheadBytes = 0;
+    const refill = (i: number): void => {
+      nextAhead = Math.max(nextAhead, i);
+      while (nextAhead < sources.length && ahead.size < 32 && aheadBytes < 16 * 1024 * 1024 && nextAhead - i < 512) {
+        const s = sources[nextAhead];
+        if (s.type === 'file' && s.size <= SMALL_FILE) {
+          const p = readSmallFile(s.absolutePath, signal);
+          p.catch(() => undefined); // awaited in order below
+          ahead.set(nextAhead, p);
+          aheadBytes += s.size;
+        }
+        nextAhead++;
       }
-      const h = createHash('sha256');
-      let done!: () => void;
-      let failed!: (e: Error) => void;
-      const finished = new Promise<void>((res, rej) => { done = res; failed = rej; });
-      finished.catch(() => undefined); // awaited below unless an earlier error wins
-      const entry = pack.entry(header, (err) => (err ? failed(err) : done()));
-      entry.on('error', () => undefined); // its failure arrives through `finished`
-      let got = 0;
-      if (s.size > 0) {
-        const rs = createReadStream(s.absolutePath, { start: 0, end: s.size - 1, highWaterMark: 1024 * 1024 });
+    };
+    try {
+      for (const [i, s] of sources.entries()) {
+        throwIfAborted(signal);
+        refill(i);
+        progress.update({ currentFile: s.memberPath, filesDone: i });
+        const tarOffset = pushed;
+        if (s.type === 'directory') {
+          await new Promise<void>((res, rej) => pack.entry(tarHeaderFor(s), (err) => (err ? rej(err) : res())));
+          members.push({ path: s.memberPath, type: 'directory', size: 0, sha256: null, mtimeMs: s.mtimeMs, mode: s.mode, tarOffset });
+          continue;
+        }
+        const pending = ahead.get(i);
+        let small: SmallRead | null = null;
+        if (pending) {
+          ahead.delete(i);
+          aheadBytes -= s.size;
+          small = await pending;
+        }
+        if (small) {
+          const data = small.data;
+          await new Promise<void>((res, rej) => pack.entry(tarHeaderFor({ ...s, size: data.length, mtimeMs: small.before.mtimeMs }), data, (err) => (err ? rej(err) : res())));
+          bytesDone += data.length;
+          progress.update({ bytesDone });
+          if (small.changed) changed.push(members.length);
+          members.push({ path: s.memberPath, type: 'file', size: data.length, sha256: small.sha256, mtimeMs: small.before.mtimeMs, mode: s.mode, tarOffset, ...(small.changed ? { changed: true } : {}) });
+          await caughtUp();
+          continue;
+        }
+        const { fh, before } = await openForArchive(s.absolutePath);
         try {
-          for await (const chunk of rs as AsyncIterable<Buffer>) {
-            throwIfAborted(signal);
-            h.update(chunk);
-            got += chunk.length;
-            bytesDone += chunk.length;
-            progress.update({ bytesDone });
-            if (!entry.write(chunk)) await new Promise<void>((res) => entry.once('drain', res));
+          let done!: () => void;
+          let failed!: (e: Error) => void;
+          const finished = new Promise<void>((res, rej) => { done = res; failed = rej; });
+          finished.catch(() => undefined); // awaited below unless an earlier error wins
+          const entry = pack.entry(tarHeaderFor({ ...s, size: before.size, mtimeMs: before.mtimeMs }), (err) => (err ? failed(err) : done()));
+          entry.on('error', () => undefined); // its failure arrives through `finished`
+          let r;
+          try {
+            r = await streamFile(s.absolutePath, fh, before, async (chunk) => {
+              if (!entry.write(chunk)) await new Promise<void>((res) => entry.once('drain', res));
+            }, (n) => {
+              bytesDone += n;
+              progress.update({ bytesDone });
+            }, signal);
+          } catch (e) {
+            entry.destroy(e as Error);
+            throw e;
           }
-        } catch (e) {
-          rs.destroy();
-          entry.destroy(e as Error);
-          if (e instanceof FreezerError) throw e;
-          throw new FreezerError('ReadFailed', `Cannot read ${s.absolutePath}: ${(e as Error).message}`, { cause: e });
+          (entry as unknown as { end(): void }).end();
+          await finished;
+          if (r.changed) changed.push(members.length);
+          members.push({ path: s.memberPath, type: 'file', size: before.size, sha256: r.sha256, mtimeMs: before.mtimeMs, mode: s.mode, tarOffset, ...(r.changed ? { changed: true } : {}) });
+        } finally {
+          await fh.close().catch(() => undefined);
         }
       }
-      if (got !== s.size) {
-        const err = new FreezerError('FileChanged', `${s.absolutePath} shrank from ${s.size} to ${got} bytes while being archived; try again when it is not being written.`);
-        entry.destroy(err);
-        throw err;
-      }
-      (entry as unknown as { end(): void }).end();
-      await finished;
-      members.push({ path: s.memberPath, type: 'file', size: s.size, sha256: h.digest('hex'), mtimeMs: s.mtimeMs, mode: s.mode, tarOffset });
+    } finally {
+      for (const p of ahead.values()) void p.then((r) => r, () => undefined);
     }
     progress.update({ filesDone: sources.length, currentFile: '' }, true);
     pack.finalize();
@@ -318,8 +375,16 @@ async function buildPayload(
     await sink.write(z);
     if (f.frame.length === frameSize) pool.push(f.frame);
   };
+  // zstd without a fixed level: one level lower when compression is what holds the pipeline back,
+  // one higher when the compressors wait for tar, so both cores stay busy at the best ratio they allow.
+  const levels = codec.adaptiveLevels;
+  let level = levels?.start;
   const submit = async (frame: Buffer): Promise<void> => {
-    const job = compressFrame(frame);
+    if (levels && level !== undefined) {
+      if (inflight.length >= concurrency) level = Math.max(levels.min, level - 1);
+      else if (inflight.length === 0) level = Math.min(levels.max, level + 1);
+    }
+    const job = codec.compressFrame(frame, level);
     job.catch(() => undefined); // awaited in order by drainOne
     inflight.push({ tarOffset: tarPos, tarLength: frame.length, job, frame });
     tarPos += frame.length;
@@ -329,6 +394,12 @@ async function buildPayload(
     let parts: Buffer[] = [];
     let len = 0;
     for await (const c of pack as AsyncIterable<Buffer>) {
+      consumed += c.length;
+      if (wakeProducer) {
+        const w = wakeProducer;
+        wakeProducer = null;
+        w();
+      }
       let chunk = c;
       while (len + chunk.length >= frameSize) {
         const take = frameSize - len;
@@ -369,5 +440,6 @@ async function buildPayload(
     frames,
     members,
     indexMembers: members.map((m) => ({ path: m.path, tarOffset: m.tarOffset, size: m.size })),
+    changed,
   };
 }

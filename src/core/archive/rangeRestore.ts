@@ -5,7 +5,7 @@ import { blockSize, type KeyMaterial } from '../crypto/keys';
 import { legacyCbcDecryptSlice } from '../crypto/legacyCbc';
 import { detectCompression, frameCodec } from './compression';
 import { parseDescription } from './description';
-import { archiveSizeFor, decodeGzipIndexMember, decodeGzipLocator, TRAILER_LOCATOR_SIZE, withEncryptedRanges, type FrameIndex, type IndexEncryption } from './frameIndex';
+import { archiveSizeFor, decodeIndexRecord, decodeLocator, TRAILER_LOCATOR_SIZE, withEncryptedRanges, ZSTD_LOCATOR_SIZE, type FrameIndex, type IndexEncryption } from './frameIndex';
 import { resolveKey, type KeySource } from './keyLookup';
 import { extractTar, type RestoredFile } from './safeExtract';
 
@@ -98,14 +98,15 @@ export async function openPayloadReader(opts: { readRange: ReadRange; archiveSiz
   };
 }
 
-/** Rebuilds the frame index from the archive alone (its trailer): gzip archives written by Freezer. */
+/** Rebuilds the frame index from the archive alone (its trailer): gzip and zstd archives written by Freezer. */
 export async function readArchiveIndex(opts: { readRange: ReadRange; archiveSize: number; keys?: KeySource; description?: string }): Promise<FrameIndex> {
   const reader = await openPayloadReader(opts);
   const P = reader.payloadSize;
-  if (P < TRAILER_LOCATOR_SIZE) throw new FreezerError('NoFrameIndex', 'The archive is too small to hold a frame index.');
-  const loc = decodeGzipLocator(await reader.read(P - TRAILER_LOCATOR_SIZE, P));
-  if (loc.offset + loc.length + TRAILER_LOCATOR_SIZE !== P) throw new FreezerError('Corrupt', 'The frame index locator points outside the archive.');
-  const idx = decodeGzipIndexMember(await reader.read(loc.offset, loc.offset + loc.length));
+  if (P < ZSTD_LOCATOR_SIZE) throw new FreezerError('NoFrameIndex', 'The archive is too small to hold a frame index.');
+  const loc = decodeLocator(await reader.read(Math.max(0, P - TRAILER_LOCATOR_SIZE), P));
+  const locSize = loc.compression === 'zstd' ? ZSTD_LOCATOR_SIZE : TRAILER_LOCATOR_SIZE;
+  if (loc.offset + loc.length + locSize !== P) throw new FreezerError('Corrupt', 'The frame index locator points outside the archive.');
+  const idx = decodeIndexRecord(loc.compression, await reader.read(loc.offset, loc.offset + loc.length));
   return {
     ...idx,
     encryption: reader.encryption,

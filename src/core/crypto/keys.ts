@@ -120,7 +120,7 @@ export function exportLegacyKeyJson(key: KeyMaterial): string {
 }
 
 function hexKey(v: unknown, what: string): Buffer {
-  if (typeof v !== 'string' || !/^(?:[0-9a-fA-F]{2})+$/.test(v)) throw new FreezerError('InvalidKey', `The key file's ${what} is not a hex string.`);
+  if (typeof v !== 'string' || !/^(?:[0-9a-fA-F]{2})+$/.test(v)) throw new FreezerError('InvalidKey', `The key export's ${what} is not a hex string.`);
   return Buffer.from(v, 'hex');
 }
 
@@ -130,12 +130,12 @@ export function importKeyJson(text: string): KeyMaterial {
   try {
     o = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new FreezerError('InvalidKey', 'The key file is not valid JSON.');
+    throw new FreezerError('InvalidKey', 'The key export is not valid JSON.');
   }
-  if (!o || typeof o !== 'object') throw new FreezerError('InvalidKey', 'The key file does not hold a JSON object.');
+  if (!o || typeof o !== 'object') throw new FreezerError('InvalidKey', 'The key export does not hold a JSON object.');
   if (o.format === KEY_EXPORT_FORMAT) {
-    if (o.version !== KEY_EXPORT_VERSION) throw new FreezerError('InvalidKey', `Key file version ${String(o.version)} is newer than this Freezer understands (${KEY_EXPORT_VERSION}).`);
-    if (typeof o.algorithm !== 'string' || !KEY_ALGORITHMS.includes(o.algorithm as KeyAlgorithm)) throw new FreezerError('InvalidKey', 'The key file names an unknown algorithm.');
+    if (o.version !== KEY_EXPORT_VERSION) throw new FreezerError('InvalidKey', `Key export version ${String(o.version)} is newer than this Freezer understands (${KEY_EXPORT_VERSION}).`);
+    if (typeof o.algorithm !== 'string' || !KEY_ALGORITHMS.includes(o.algorithm as KeyAlgorithm)) throw new FreezerError('InvalidKey', 'The key export names an unknown algorithm.');
     const km = makeKeyMaterial({
       algorithm: o.algorithm as KeyAlgorithm,
       key: hexKey(o.key, 'key'),
@@ -143,15 +143,15 @@ export function importKeyJson(text: string): KeyMaterial {
       createdAt: typeof o.createdAt === 'string' ? o.createdAt : undefined,
       legacyId: typeof o.legacyId === 'number' ? o.legacyId : undefined,
     });
-    if (typeof o.id === 'string' && o.id !== km.id) throw new FreezerError('InvalidKey', 'The key file is damaged: its id does not match its key bytes.');
+    if (typeof o.id === 'string' && o.id !== km.id) throw new FreezerError('InvalidKey', 'The key export is damaged: its id does not match its key bytes.');
     return km;
   }
   if (typeof o.algorithm === 'string' && typeof o.keysize === 'number' && 'keystring' in o) {
     const algorithm = parseKeyAlgorithm(o.algorithm, o.keysize);
     if (typeof o.blocksize === 'number' && o.blocksize !== blockSize(algorithm)) {
-      throw new FreezerError('InvalidKey', `The key file says ${algorithm} with a ${o.blocksize}-byte block; expected ${blockSize(algorithm)}.`);
+      throw new FreezerError('InvalidKey', `The key export says ${algorithm} with a ${o.blocksize}-byte block; expected ${blockSize(algorithm)}.`);
     }
     return makeKeyMaterial({ algorithm, key: hexKey(o.keystring, 'keystring') });
   }
-  throw new FreezerError('InvalidKey', 'The file is neither a Freezer key export nor an original Freezer key export.');
+  throw new FreezerError('InvalidKey', 'This is neither a Freezer key export nor an original Freezer key export.');
 }

@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomInt, type Cipher, type Decipher } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { FreezerError } from '../errors';
+import { Blowfish } from './blowfish';
+import { Cast128 } from './cast128';
+import { cbc64, type CbcStream } from './cbcMode';
 import { blockSize, keyFamily, type KeyMaterial } from './keys';
 
 /**
@@ -17,16 +20,24 @@ export function legacyCipherName(key: KeyMaterial): string {
   }
 }
 
-function openCipher<T extends Cipher | Decipher>(key: KeyMaterial, iv: Buffer, make: (name: string) => T): T {
-  const name = legacyCipherName(key);
-  let c: T;
+/**
+ * CBC without padding for the key's cipher. Blowfish and CAST-128 are our own (OpenSSL 3 keeps them in
+ * its legacy provider, which Node and VS Code do not load); single DES is two-key triple DES with both
+ * keys equal (E_K(D_K(E_K(x))) = E_K(x)), which OpenSSL's default provider still has.
+ */
+function openCipher(key: KeyMaterial, iv: Buffer, direction: 'encrypt' | 'decrypt'): CbcStream {
+  const family = keyFamily(key.algorithm);
+  if (family === 'Blowfish') return cbc64(new Blowfish(key.key), iv, direction);
+  if (family === 'CAST') return cbc64(new Cast128(key.key), iv, direction);
+  const name = family === 'DES' ? 'des-ede-cbc' : legacyCipherName(key);
+  const bytes = family === 'DES' ? Buffer.concat([key.key, key.key]) : key.key;
+  let c: Cipher | Decipher;
   try {
-    c = make(name);
+    c = direction === 'encrypt' ? createCipheriv(name, bytes, iv) : createDecipheriv(name, bytes, iv);
   } catch (e) {
     throw new FreezerError(
       'UnsupportedCipher',
-      `This Node runtime cannot use the ${key.algorithm} cipher (OpenSSL ${name}): OpenSSL 3 keeps it in its legacy provider. ` +
-        `Run the Freezer CLI with NODE_OPTIONS=--openssl-legacy-provider, or decrypt with openssl as docs/RECOVERY.md shows.`,
+      `This Node runtime cannot use the ${key.algorithm} cipher (OpenSSL ${name}). Decrypt with openssl as docs/RECOVERY.md shows.`,
       { cause: e },
     );
   }
@@ -46,11 +57,20 @@ export function legacyEncryptedSize(payloadSize: number, rhl: number, block: num
   return block + 1 + rhl + payloadSize;
 }
 
+/** Blowfish, CAST and DES are read-only: only the original tool's archives use them. */
+export function assertLegacyWritable(key: KeyMaterial): void {
+  const family = keyFamily(key.algorithm);
+  if (family === 'Blowfish' || family === 'CAST' || family === 'DES') {
+    throw new FreezerError('UnsupportedCipher', `${key.algorithm} keys only read archives of the original tool; new archives are encrypted with an AES-256 key.`);
+  }
+}
+
 /** Encrypting stream for a payload whose size is known up front (the layout needs it). */
 export function createLegacyCbcEncryptStream(key: KeyMaterial, payloadSize: number): Transform {
+  assertLegacyWritable(key);
   const block = blockSize(key.algorithm);
   const iv = randomBytes(block);
-  const cipher = openCipher(key, iv, (n) => createCipheriv(n, key.key, iv));
+  const cipher = openCipher(key, iv, 'encrypt');
   const rhl = legacyRandomHeaderLength(payloadSize, block);
   let seen = 0;
   let started = false;
@@ -81,7 +101,7 @@ export function createLegacyCbcEncryptStream(key: KeyMaterial, payloadSize: numb
 export function createLegacyCbcDecryptStream(key: KeyMaterial): Transform {
   const block = blockSize(key.algorithm);
   let head: Buffer | null = Buffer.alloc(0);
-  let decipher: Decipher | null = null;
+  let decipher: CbcStream | null = null;
   let skip = -1; // bytes of random header still to drop; -1 until RHL is known
   let total = 0;
   const emit = (t: Transform, plain: Buffer): void => {
@@ -104,7 +124,7 @@ export function createLegacyCbcDecryptStream(key: KeyMaterial): Transform {
           head = Buffer.concat([head, chunk]);
           if (head.length < block) return cb();
           const iv = head.subarray(0, block);
-          decipher = openCipher(key, iv, (n) => createDecipheriv(n, key.key, iv));
+          decipher = openCipher(key, iv, 'decrypt');
           chunk = head.subarray(block);
           head = null;
         }
@@ -130,6 +150,6 @@ export function createLegacyCbcDecryptStream(key: KeyMaterial): Transform {
 
 /** Decrypts a block-aligned slice of a legacy archive: `prev` is the ciphertext block before it (or the IV). */
 export function legacyCbcDecryptSlice(key: KeyMaterial, prev: Buffer, blocks: Buffer): Buffer {
-  const d = openCipher(key, prev, (n) => createDecipheriv(n, key.key, prev));
+  const d = openCipher(key, prev, 'decrypt');
   return Buffer.concat([d.update(blocks), d.final()]);
 }

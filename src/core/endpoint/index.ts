@@ -3,6 +3,10 @@ import { FaultInjector } from './faults';
 import type { GlacierContext } from './glacier/context';
 import { GlacierStore } from './glacier/glacierStore';
 import { JobRunner } from './glacier/jobRunner';
+import { S3Events } from './s3/events';
+import { RestoreRunner } from './s3/restoreRunner';
+import { S3Store } from './s3/s3Store';
+import type { S3Context } from './s3/context';
 import { acquireOwnerLock, type OwnerLock } from './ownerLock';
 import { resolveOptions, type FaultKind, type FaultOptions, type LocalEndpointOptions } from './options';
 import { createEndpointServer, listen } from './server';
@@ -25,12 +29,17 @@ export interface LocalEndpoint {
   setFaults(faults: FaultOptions | undefined): void;
   /** How many faults of each kind were injected so far. */
   faultCounts(): Record<FaultKind, number>;
+  /** S3 switches for tests: a bucket of another account (403 AccessDenied), Expedited capacity on or off (503). */
+  readonly s3: {
+    addForeignBucket(name: string): void;
+    setExpeditedRetrievalAvailable(available: boolean): void;
+  };
   /** Stops listening, ends open connections and long polls, and waits for pending writes. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the local Glacier + SQS + SNS endpoint on one HTTP port. State lives in `options.dir` and is
+ * Starts the local Glacier + S3 + SQS + SNS endpoint on one HTTP port. State lives in `options.dir` and is
  * reloaded on the next start.
  */
 export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
@@ -57,9 +66,15 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
     topics: { topicExists: (arn) => sns.topicExists(arn), publish: async (arn, msg, subject) => { await sns.publish(arn, msg, subject); } },
   };
   jobs.attach(glacier);
-  await Promise.all([sqs.load(), sns.load(), store.load()]);
+  const s3: S3Context = {
+    opts, storage, store: new S3Store(storage), restores: new RestoreRunner(), sqs, topics: glacier.topics,
+    events: new S3Events(sqs, glacier.topics, opts.region),
+    controls: { foreignBuckets: new Set(options.foreignBuckets ?? []), expeditedAvailable: true },
+  };
+  s3.restores.attach(s3);
+  await Promise.all([sqs.load(), sns.load(), store.load(), s3.store.load()]);
   const faults = new FaultInjector(options.faults);
-  const server = createEndpointServer({ glacier, sqs, sns, faults });
+  const server = createEndpointServer({ glacier, s3, sqs, sns, faults });
   const addr = await listen(server, opts.port, opts.host);
   const host = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   baseUrl = `http://${host === '[::]' ? '[::1]' : host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
@@ -68,6 +83,7 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
     throw new FreezerError('EndpointInUse', `Another process took the local endpoint folder ${opts.dir} while this one was starting.`);
   }
   jobs.resumeAll();
+  s3.restores.resumeAll();
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
@@ -76,12 +92,17 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
     accountId: opts.accountId,
     setFaults: (f) => faults.set(f),
     faultCounts: () => ({ ...faults.counts }),
+    s3: {
+      addForeignBucket: (name) => { s3.controls.foreignBuckets.add(name); },
+      setExpeditedRetrievalAvailable: (available) => { s3.controls.expeditedAvailable = available; },
+    },
     close: () => (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       sqs.close();
       server.closeAllConnections();
       await closed;
       await jobs.close();
+      await s3.restores.close();
       await storage.flush();
       await lock.release();
     })()),

@@ -30,6 +30,10 @@ export interface LocalEndpointOptions {
   faults?: FaultOptions;
   region?: string;
   accountId?: string;
+  /** Length of a "day" of an S3 restored copy's life, in ms (default a real day; tests scale it down). */
+  restoreDayMs?: number;
+  /** S3 buckets that exist but belong to another account: every request on them is 403 AccessDenied. */
+  foreignBuckets?: readonly string[];
 }
 
 export interface ResolvedOptions {
@@ -39,6 +43,7 @@ export interface ResolvedOptions {
   jobDelays: Record<RetrievalTier, number>;
   region: string;
   accountId: string;
+  restoreDayMs: number;
 }
 
 export function resolveOptions(o: LocalEndpointOptions): ResolvedOptions {
@@ -52,6 +57,7 @@ export function resolveOptions(o: LocalEndpointOptions): ResolvedOptions {
     jobDelays: { Expedited: 0, Standard: 0, Bulk: 0, ...o.jobDelays },
     region: o.region ?? 'us-east-1',
     accountId,
+    restoreDayMs: o.restoreDayMs ?? 86_400_000,
   };
 }
 

@@ -5,15 +5,20 @@ import type { FaultInjector } from './faults';
 import type { GlacierContext } from './glacier/context';
 import { handleGlacier, isGlacierPath } from './glacier/router';
 import { parseAuthorization } from './sigv4';
+import type { S3Context } from './s3/context';
+import { s3Target } from './s3/operation';
+import { handleS3, signedService } from './s3/router';
+import { sendS3Error } from './s3/s3Error';
 import { handleSns } from './sns/snsProtocol';
 import type { TopicService } from './sns/topicService';
 import { handleSqs } from './sqs/sqsProtocol';
 import type { QueueService } from './sqs/queueService';
 
-type Protocol = 'glacier' | 'sqs' | 'sns';
+type Protocol = 'glacier' | 'sqs' | 'sns' | 's3';
 
 export interface Services {
   glacier: GlacierContext;
+  s3: S3Context;
   sqs: QueueService;
   sns: TopicService;
   faults: FaultInjector;
@@ -23,13 +28,16 @@ export interface Services {
 function protocolOf(req: IncomingMessage, url: URL): Protocol | undefined {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('AmazonSQS.')) return 'sqs';
+  if (signedService(req, url) === 's3') return 's3';
   if (isGlacierPath(url.pathname)) return 'glacier';
   if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return 'sns';
-  return undefined;
+  // Anything else (unsigned, presigned, another service) is answered in S3's words.
+  return 's3';
 }
 
-function sendError(protocol: Protocol | undefined, res: ServerResponse, e: AwsError): void {
-  if (protocol === 'sqs') sendSqsError(res, e);
+function sendError(protocol: Protocol | undefined, req: IncomingMessage, res: ServerResponse, e: AwsError): void {
+  if (protocol === 's3') sendS3Error(req, res, e);
+  else if (protocol === 'sqs') sendSqsError(res, e);
   else if (protocol === 'sns') sendSnsError(res, e);
   else sendGlacierError(res, e);
 }
@@ -37,10 +45,13 @@ function sendError(protocol: Protocol | undefined, res: ServerResponse, e: AwsEr
 /** The fault's error in each service's own words; `undefined` for faults that are not an error response. */
 function faultError(kind: string, protocol: Protocol | undefined): AwsError | undefined {
   switch (kind) {
-    case '500': return new AwsError(500, protocol === 'sns' ? 'InternalError' : 'InternalFailure', 'Injected fault: internal server error.');
+    case '500': return new AwsError(500, protocol === 'sns' || protocol === 's3' ? 'InternalError' : 'InternalFailure', 'Injected fault: internal server error.');
     case '503': return new AwsError(503, protocol === 'glacier' ? 'ServiceUnavailableException' : 'ServiceUnavailable', 'Injected fault: service unavailable.');
-    case 'throttle': return new AwsError(400, protocol === 'sns' ? 'Throttled' : 'ThrottlingException', 'Injected fault: rate exceeded.');
-    case 'timeout': return new AwsError(408, protocol === 'glacier' ? 'RequestTimeoutException' : 'RequestTimeout', 'Injected fault: request timed out.');
+    // S3 throttles with 503 SlowDown and times out with 400 RequestTimeout.
+    case 'throttle': return protocol === 's3' ? new AwsError(503, 'SlowDown', 'Injected fault: please reduce your request rate.')
+      : new AwsError(400, protocol === 'sns' ? 'Throttled' : 'ThrottlingException', 'Injected fault: rate exceeded.');
+    case 'timeout': return protocol === 's3' ? new AwsError(400, 'RequestTimeout', 'Injected fault: your socket connection to the server was not read from or written to within the timeout period.')
+      : new AwsError(408, protocol === 'glacier' ? 'RequestTimeoutException' : 'RequestTimeout', 'Injected fault: request timed out.');
     default: return undefined;
   }
 }
@@ -70,7 +81,7 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
     if (fault === 'slow') await delay(s.faults.slowMs);
     const injected = fault && faultError(fault, protocol);
     if (injected) throw injected;
-    if (!protocol) throw new AwsError(400, 'UnknownOperationException', `${req.method} ${url.pathname} is not a Glacier, SQS or SNS request.`);
+    if (protocol === 's3') return await handleS3(s.s3, req, res, url, s3Target(req, url));
     parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
     if (protocol === 'glacier') await handleGlacier(s.glacier, req, res, url);
     else if (protocol === 'sqs') await handleSqs(s.sqs, req, res);
@@ -82,7 +93,7 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
     }
     const err = e instanceof AwsError ? e : new AwsError(500, 'InternalFailure', `Local endpoint error: ${(e as Error)?.message ?? String(e)}`);
     if (res.destroyed || req.socket.destroyed) return;
-    sendError(protocol, res, err);
+    sendError(protocol, req, res, err);
   }
 }
 

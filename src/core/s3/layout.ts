@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { FreezerError } from '../errors';
 import type { FrameEntry } from '../archive/frameIndex';
 
+export interface SegmentSpan { offset: number; size: number; overlap: number }
+
 /**
  * Where an archive's objects live in a bucket (docs/S3.md):
  *   <prefix>freezer/v1/manifests/<id>.json.gz    the manifest, STANDARD; written last, so it marks a whole archive
@@ -73,4 +75,19 @@ export function segmentCuts(size: number, segmentSize: number, partSize: number,
 export function partsOf(segmentSize: number, partSize: number): { start: number; end: number }[] {
   const n = Math.max(1, Math.ceil(segmentSize / partSize));
   return Array.from({ length: n }, (_, i) => ({ start: i * partSize, end: Math.min(segmentSize, (i + 1) * partSize) }));
+}
+
+/**
+ * The segments for `cuts`: each reaches past the next cut by the bytes the frame before that cut
+ * still needs (with fzr1, the rest of the chunk the next frame begins in), so restoring any frame
+ * restores one segment. Without frames, segments do not overlap.
+ */
+export function segmentSpans(size: number, cuts: readonly number[], frames?: readonly Pick<FrameEntry, 'encryptedStart' | 'encryptedEnd'>[]): SegmentSpan[] {
+  return cuts.map((offset, i) => {
+    const next = i + 1 < cuts.length ? cuts[i + 1] : size;
+    let reach = next;
+    for (const f of frames ?? []) if (f.encryptedStart < next && f.encryptedEnd > reach) reach = f.encryptedEnd;
+    const end = Math.min(size, i + 1 < cuts.length ? reach : size);
+    return { offset, size: end - offset, overlap: end - next };
+  });
 }

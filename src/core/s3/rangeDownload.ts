@@ -13,15 +13,30 @@ import { mapS3Error } from './s3Errors';
 /** One part-aligned GET: part `index` of `segment`. */
 interface Piece { segment: SegmentLayout; index: number; start: number; end: number }
 
-/** The part-aligned pieces of the segments covering archive bytes [range.start, range.end]. */
+/**
+ * The part-aligned pieces covering archive bytes [range.start, range.end], from as few segments as
+ * possible: one segment when one holds the whole range (segments overlap by a chunk for that), else
+ * each next segment from where the previous one ends.
+ */
 export function piecesFor(segments: readonly SegmentLayout[], range: ByteRange): Piece[] {
+  const holds = (s: SegmentLayout, a: number) => s.offset <= a && a < s.offset + s.size;
   const out: Piece[] = [];
-  for (const seg of segments) {
-    if (seg.offset + seg.size <= range.start || seg.offset > range.end) continue;
+  let pos = range.start;
+  while (pos <= range.end) {
+    // The segment holding `pos` that reaches furthest (the earlier one when both hold the rest).
+    let seg: SegmentLayout | undefined;
+    for (const s of segments) {
+      if (!holds(s, pos)) continue;
+      const reach = Math.min(range.end + 1, s.offset + s.size);
+      if (!seg || reach > Math.min(range.end + 1, seg.offset + seg.size)) seg = s;
+    }
+    if (!seg) break;
+    const from = pos - seg.offset;
+    const to = Math.min(range.end + 1, seg.offset + seg.size) - seg.offset;
     partsOf(seg.size, seg.partSize).forEach((p, index) => {
-      if (seg.offset + p.end <= range.start || seg.offset + p.start > range.end) return;
-      out.push({ segment: seg, index, start: p.start, end: p.end });
+      if (p.end > from && p.start < to) out.push({ segment: seg as SegmentLayout, index, start: p.start, end: p.end });
     });
+    pos = seg.offset + to;
   }
   return out;
 }
@@ -30,9 +45,7 @@ export function piecesFor(segments: readonly SegmentLayout[], range: ByteRange):
 export function partAlignedRange(segments: readonly SegmentLayout[], range: ByteRange): ByteRange {
   const pieces = piecesFor(segments, range);
   if (!pieces.length) throw new FreezerError('InvalidRange', `Bytes ${range.start}-${range.end} are not in this archive.`);
-  const a = pieces[0];
-  const b = pieces[pieces.length - 1];
-  return { start: a.segment.offset + a.start, end: b.segment.offset + b.end - 1 };
+  return { start: Math.min(...pieces.map((p) => p.segment.offset + p.start)), end: Math.max(...pieces.map((p) => p.segment.offset + p.end)) - 1 };
 }
 
 /**

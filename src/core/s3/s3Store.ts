@@ -15,7 +15,7 @@ import { checkBucketName, normalizePrefix } from './bucketName';
 import type { S3Clients } from './clients';
 import {
   archiveIdOfManifest, checkArchiveId, checkPartSize, dataPrefix, DEFAULT_PART_SIZE, DEFAULT_SEGMENT_SIZE, manifestKey, manifestsPrefix,
-  newArchiveId, segmentCuts,
+  newArchiveId, segmentCuts, segmentSpans,
 } from './layout';
 import { decodeManifest, encodeManifest } from './manifest';
 import { headRestoreState, listRestoreStates, restoreObject, type ObjectState } from './objectRestore';
@@ -98,8 +98,9 @@ export class S3Store implements ColdStore {
     const resumed = state !== undefined;
     if (!state) {
       const archiveId = newArchiveId();
-      const cuts = segmentCuts(size, this.segmentSize, this.partSize, req.frameIndex?.frames);
-      const hashed = await hashSegments(req.file, { prefix: this.prefix, archiveId, cuts, size, partSize: this.partSize, signal: req.signal });
+      const frames = req.frameIndex?.archiveSize === size ? req.frameIndex.frames : undefined;
+      const spans = segmentSpans(size, segmentCuts(size, this.segmentSize, this.partSize, frames), frames);
+      const hashed = await hashSegments(req.file, { prefix: this.prefix, archiveId, spans, partSize: this.partSize, signal: req.signal });
       state = { v: 1, store: this.location, archiveId, fileSize: size, partSize: this.partSize, storageClass, sha256: hashed.sha256, segments: hashed.segments, uploads: {}, done: [] };
       // Saved before any object exists: a kill after this resumes with the same archive id and keys.
       await req.sessions?.save(req.sessionKey, state);
@@ -185,7 +186,7 @@ export class S3Store implements ColdStore {
     return {
       ref: { ...ref, storageClass, segments }, range: r, units,
       bytesRestored: needsRestore(storageClass) ? units.reduce((n, u) => n + u.bytes, 0) : 0,
-      bytesToDownload: r.end - r.start + 1,
+      bytesToDownload: pieces.reduce((n, p) => n + p.end - p.start, 0),
       tiers: restoreTiers(storageClass),
     };
   }

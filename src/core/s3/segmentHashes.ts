@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { FreezerError, throwIfAborted } from '../errors';
 import type { SegmentLayout } from '../storage/coldStore';
-import { partsOf, segmentKey } from './layout';
+import { partsOf, segmentKey, type SegmentSpan } from './layout';
 
 const READ = 4 * 1024 * 1024;
 
@@ -11,15 +11,16 @@ const READ = 4 * 1024 * 1024;
  * (what S3 verifies per request, and what a ranged download is checked against), and the whole
  * archive's. Kept in the upload session, so a resume does not read the file twice.
  */
-export async function hashSegments(file: string, opts: { prefix: string; archiveId: string; cuts: number[]; size: number; partSize: number; signal?: AbortSignal }): Promise<{ segments: SegmentLayout[]; sha256: string }> {
+export async function hashSegments(file: string, opts: { prefix: string; archiveId: string; spans: SegmentSpan[]; partSize: number; signal?: AbortSignal }): Promise<{ segments: SegmentLayout[]; sha256: string }> {
   const fh = await fs.open(file, 'r');
   const whole = createHash('sha256');
   const buf = Buffer.allocUnsafe(READ);
   const segments: SegmentLayout[] = [];
   try {
-    for (let s = 0; s < opts.cuts.length; s++) {
-      const offset = opts.cuts[s];
-      const size = (s + 1 < opts.cuts.length ? opts.cuts[s + 1] : opts.size) - offset;
+    for (let s = 0; s < opts.spans.length; s++) {
+      const { offset, size, overlap } = opts.spans[s];
+      // The overlap is the next segment's start too: it counts once in the archive's hash.
+      const own = size - overlap;
       const seg = createHash('sha256');
       const partSha256: string[] = [];
       for (const p of partsOf(size, opts.partSize)) {
@@ -32,12 +33,12 @@ export async function hashSegments(file: string, opts: { prefix: string; archive
           const chunk = buf.subarray(0, bytesRead);
           part.update(chunk);
           seg.update(chunk);
-          whole.update(chunk);
+          if (pos < own) whole.update(chunk.subarray(0, Math.min(chunk.length, own - pos)));
           pos += bytesRead;
         }
         partSha256.push(part.digest('base64'));
       }
-      segments.push({ key: segmentKey(opts.prefix, opts.archiveId, s), offset, size, sha256: seg.digest('hex'), partSize: opts.partSize, partSha256 });
+      segments.push({ key: segmentKey(opts.prefix, opts.archiveId, s), offset, size, overlap, sha256: seg.digest('hex'), partSize: opts.partSize, partSha256 });
     }
   } finally {
     await fh.close();

@@ -11,7 +11,7 @@ import { Logger, nullLogger } from '../log';
 import type { PutProgress, SegmentLayout } from '../storage/coldStore';
 import type { S3Clients } from './clients';
 import { partsOf } from './layout';
-import { isNotFound, mapS3Error } from './s3Errors';
+import { errName, isNotFound, mapS3Error } from './s3Errors';
 import { compositeSha256 } from './segmentHashes';
 import type { ArchiveStorageClass } from './storageClass';
 
@@ -72,12 +72,13 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
   const { state } = o;
   const partsTotal = state.segments.reduce((n, s) => n + partsOf(s.size, state.partSize).length, 0);
   let partsDone = state.segments.filter((_, i) => state.done.includes(i)).reduce((n, s) => n + partsOf(s.size, state.partSize).length, 0);
-  let bytesDone = state.segments.filter((_, i) => state.done.includes(i)).reduce((n, s) => n + s.size, 0);
+  let bytesDone = state.segments.filter((_, i) => state.done.includes(i)).reduce((n, s) => n + s.size - (s.overlap ?? 0), 0);
   let partsSent = 0;
   const report = (parts: number, bytes: number) => {
     partsDone += parts;
     bytesDone += bytes;
-    o.onProgress?.({ bytesDone, totalBytes: state.fileSize, partsDone, partsTotal });
+    // Overlapping bytes are sent twice but are one file's bytes: the count stops at the file's size.
+    o.onProgress?.({ bytesDone: Math.min(bytesDone, state.fileSize), totalBytes: state.fileSize, partsDone, partsTotal });
   };
   o.onProgress?.({ bytesDone, totalBytes: state.fileSize, partsDone, partsTotal });
 
@@ -101,7 +102,11 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
     if (sha !== seg.partSha256[index]) throw new FreezerError('FileChanged', `${o.file} changed since its upload began (part ${index + 1} of ${seg.key}); freeze the files again.`);
     return { body, sha, md5: o.clients.compat ? createHash('md5').update(body).digest('base64') : undefined };
   };
-  const retry = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, {
+  // BadDigest: S3 got other bytes than we hashed (a corrupted transfer): worth sending again.
+  const retry = <T>(what: string, fn: () => Promise<T>) => withRetry(() => fn().catch((e: unknown) => {
+    if (errName(e) === 'BadDigest' || errName(e) === 'InvalidDigest') throw new FreezerError('Transient', `S3 refused the bytes of ${what.toLowerCase()} as damaged in transit (${errName(e)}).`, { cause: e });
+    throw e;
+  }), {
     attempts: o.attempts ?? 4, signal: stop.signal,
     onRetry: (e, n) => log.warn('%s failed (%s), attempt %d', what, errText(e), n + 1),
   });
@@ -129,7 +134,7 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
     return createHash('md5').update(body.subarray(0, bytesRead)).digest('hex');
   };
 
-  const metadata = (seg: SegmentLayout) => ({ 'freezer-sha256': seg.sha256, 'freezer-archive': state.archiveId, 'freezer-offset': String(seg.offset) });
+  const metadata = (seg: SegmentLayout) => ({ 'freezer-sha256': seg.sha256, 'freezer-archive': state.archiveId, 'freezer-offset': String(seg.offset), 'freezer-overlap': String(seg.overlap ?? 0) });
 
   const putSingle = async (seg: SegmentLayout, checkFirst: boolean) => {
     await slots.take();
@@ -265,7 +270,9 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
   }
   if (o.signal?.aborted) throw new CancellationError();
   if (failure !== undefined) {
-    if (CancellationError.is(failure) || FreezerError.is(failure)) throw failure;
+    if (CancellationError.is(failure)) throw failure;
+    const mapped = mapS3Error(failure, { bucket: o.bucket });
+    if (FreezerError.is(mapped) && mapped.code !== 'Transient') throw mapped;
     const why = isRetryableError(failure) ? 'kept failing' : 'was refused';
     throw new FreezerError('UploadPartFailed', `Uploading to s3://${o.bucket} ${why}: ${errText(mapS3Error(failure, { bucket: o.bucket }))}. The upload is kept: run it again to resume with what is missing.`, { cause: failure });
   }

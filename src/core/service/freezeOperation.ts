@@ -10,6 +10,7 @@ import { DEFAULT_STORAGE_CLASS, isArchiveStorageClass } from '../s3/storageClass
 import type { StoredArchive } from '../storage/coldStore';
 import { bucketOfArchive, bucketStore } from './bucketStores';
 import type { KeyMaterial } from '../crypto/keys';
+import { assertLegacyWritable } from '../crypto/legacyCbc';
 import { CancellationError, FreezerError, throwIfAborted } from '../errors';
 import { CatalogueUploadSessionStore } from '../glacier/catalogueUploadSessionStore';
 import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/multipartUploader';
@@ -28,8 +29,9 @@ import { archiveName } from './viewModels';
  */
 export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<ArchiveInfo> {
   throwIfAborted(req.signal);
-  const compression = req.compression ?? 'gzip';
+  const compression = req.compression ?? 'zstd';
   const key = await resolveFreezeKey(ctx, req.keyId);
+  if (key) assertLegacyWritable(key);
   // Before any work: a store that does not exist (or refuses us) would only fail at upload time.
   let vault = await ctx.vaultRecord(req.vault);
   const storageClass = vault.kind === 'bucket' ? req.storageClass ?? (isArchiveStorageClass(vault.storageClass) ? vault.storageClass : DEFAULT_STORAGE_CLASS) : undefined;

@@ -17,7 +17,14 @@ export async function listKeys(ctx: ServiceContext): Promise<KeyInfo[]> {
 
 export async function createKey(ctx: ServiceContext, algorithm: KeyAlgorithm, label?: string): Promise<KeyInfo> {
   const key = generateKey(algorithm, label);
-  return register(ctx, key, label);
+  const info = await register(ctx, key, label);
+  // Encryption on by default: the first key made for new archives becomes their default key.
+  if (algorithm === 'AES-256' && !(await ctx.catalogue.getSetting(DEFAULT_KEY_SETTING)) && (await ctx.catalogue.listKeys()).length === 1) {
+    await setDefaultKey(ctx, key.id);
+    ctx.log.info('Key %s is the first key: new archives are encrypted with it', key.id);
+    return { ...info, isDefault: true };
+  }
+  return info;
 }
 
 export async function importKey(ctx: ServiceContext, json: string, label?: string): Promise<KeyInfo> {

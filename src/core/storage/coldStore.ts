@@ -31,11 +31,16 @@ export interface StoreTraits {
   manifests: boolean;
 }
 
-/** One segment object of an archive in a bucket: archive bytes [offset, offset + size). */
+/**
+ * One segment object of an archive in a bucket: archive bytes [offset, offset + size). Its last
+ * `overlap` bytes are also the first bytes of the next segment (the encryption chunk a cut falls in),
+ * so every frame lies whole in one segment.
+ */
 export interface SegmentLayout {
   key: string;
   offset: number;
   size: number;
+  overlap: number;
   /** SHA-256 (hex) of the segment's bytes. */
   sha256: string;
   /** Bytes per part (the last part may be shorter); `partSha256[i]` is part i's SHA-256 (base64), as S3 verified it. */

@@ -5,6 +5,7 @@ import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../
 import { CancellationError, FreezerError } from '../../core/errors';
 import type { FreezerService } from '../../core/service/service';
 import type { ActivityProgress, FreezeRequest, KeyInfo } from '../../core/service/types';
+import { keyForNewArchive } from '../../platform/encryptionChoice';
 import { readSettings, updateSetting } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
@@ -110,7 +111,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       vaults: [],
       keys: [],
       compressions: [...COMPRESSIONS],
-      compression: COMPRESSIONS.includes(s.defaultCompression) ? s.defaultCompression : 'gzip',
+      compression: COMPRESSIONS.includes(s.defaultCompression) ? s.defaultCompression : 'zstd',
       uploadFolder: s.uploadFolder || path.join(this.context.globalStorageUri.fsPath, 'archives'),
       preselect: this.args.preselect ?? [],
       maxDescription: MAX_DESCRIPTION_LENGTH,
@@ -228,13 +229,14 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       if (!key) throw new FreezerError('KeyNotFound', 'The chosen encryption key is not in the key list any more; choose another.');
       if (key.algorithm !== 'AES-256') throw new FreezerError('UnsupportedCipher', `New archives are encrypted with AES-256 keys; ${key.algorithm} keys can only read legacy archives.`);
     }
+    const keyId = await keyForNewArchive(svc, this.deps.log, p.keyId);
     startFreeze(svc, this.deps.log, {
       vault: p.vault,
       sources: p.sources.length ? p.sources : p.selected,
       selectedFiles: p.selected,
       name: p.name,
       compression: p.compression,
-      keyId: p.keyId,
+      keyId,
     }, p.manuallyExcluded);
     // Close after the response is on its way.
     setTimeout(() => this.panel.dispose(), 0);

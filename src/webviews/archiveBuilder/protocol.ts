@@ -117,7 +117,7 @@ export interface BuilderEvents {
   scanProgress: { files: number };
 }
 
-export const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
+export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'bzip2', 'none'];
 
 /** What the webview keeps with setState (restored after hide/show and reload). */
 export interface BuilderState {

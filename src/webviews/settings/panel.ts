@@ -6,6 +6,7 @@ import type { GlacierConfig } from '../../core/glacier/config';
 import { listVaults } from '../../core/glacier/vaults';
 import { MIB } from '../../core/hash/treeHash';
 import type { KeyInfo } from '../../core/service/types';
+import { writePrivateFile } from '../../platform/privateFile';
 import { readSettings, updateSetting, type FreezerSettings } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
@@ -199,8 +200,7 @@ export class SettingsPanel implements vscode.Disposable {
         defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/'), `freezer-key-${(key.label || key.id).replace(/[^A-Za-z0-9._-]+/g, '-')}.json`),
       });
       if (!uri) return { done: false };
-      const text = await svc.exportKey(id, form);
-      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+      await writePrivateFile(uri, await svc.exportKey(id, form));
       this.deps.log.info(`[settings] exported key ${id} to ${uri.fsPath}`);
       return { done: true, where: uri.fsPath };
     }
@@ -209,9 +209,11 @@ export class SettingsPanel implements vscode.Disposable {
     return { done: true, where: 'clipboard' };
   }
 
-  private async importKey(json: string, label: string): Promise<{ keys: KeyView[]; imported: KeyView }> {
-    const imported = await (await this.deps.host.ready()).importKey(json, label || undefined);
-    return { imported: keyView(imported), keys: await this.keys() };
+  private async importKey(json: string, label: string): Promise<{ keys: KeyView[]; imported: KeyView; alreadyThere: boolean }> {
+    const svc = await this.deps.host.ready();
+    const before = new Set((await svc.listKeys()).map((k) => k.id));
+    const imported = await svc.importKey(json, label || undefined);
+    return { imported: keyView(imported), keys: await this.keys(), alreadyThere: before.has(imported.id) };
   }
 
   dispose(): void {

@@ -75,8 +75,8 @@ export interface SettingsRequests {
   testConnection: { params: { values: SettingsValues; credentials?: NewCredentials }; result: { vaults: string[] } };
   createKey: { params: { algorithm: KeyAlgorithm; label: string }; result: { keys: KeyView[]; created: KeyView } };
   exportKey: { params: { id: string; form: 'freezer' | 'legacy'; to: 'clipboard' | 'file' }; result: { done: boolean; where?: string } };
-  importKey: { params: { json: string; label: string }; result: { keys: KeyView[]; imported: KeyView } };
-  importKeyFile: { params: { label: string }; result: { keys: KeyView[]; imported: KeyView } | null };
+  importKey: { params: { json: string; label: string }; result: { keys: KeyView[]; imported: KeyView; alreadyThere: boolean } };
+  importKeyFile: { params: { label: string }; result: { keys: KeyView[]; imported: KeyView; alreadyThere: boolean } | null };
   setDefaultKey: { params: { id: string | null }; result: { keys: KeyView[] } };
   listKeys: { params: Record<string, never>; result: { keys: KeyView[]; keysProblem?: string } };
 }

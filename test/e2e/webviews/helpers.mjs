@@ -140,6 +140,8 @@ export function baseSettings(theme, extra = {}) {
     'workbench.colorTheme': theme,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.auxiliaryBar.visible': false,
+    // Tests freeze unencrypted unless they create a key; test/e2e/safeDefaults.e2e.mjs covers the prompt.
+    'freezer.allowUnencrypted': true,
     ...extra,
   };
 }

@@ -238,7 +238,7 @@ describe('freezer binary', () => {
     // An archive with no completed retrieval: restoring it starts one (exit 6) and the daemon finishes.
     const x = json(await cli(['archives', 'photos', '--json'])).find((y: any) => y.name.startsWith('x1'));
     json(await cli(['archive', 'disconnect', String(x.id), '--json']));
-    const pending = await cli(['restore', String(x.id), '--to', path.join(d, 'later'), '--json']);
+    const pending = await cli(['restore', String(x.id), '--to', path.join(d, 'later'), '--tier', 'Standard', '--json']);
     assert.equal(pending.code, 6, pending.stdout + pending.stderr);
     assert.equal(JSON.parse(pending.stdout).status, 'retrieving');
     // The original spelling of the daemon: handles the completed job, then --once exits.

@@ -26,7 +26,9 @@ function opensslLegacyEncrypt(dir: string, cipher: string, key: Buffer, block: n
   const iv = randomBytes(block);
   const plainFile = path.join(dir, 'plain.bin');
   execFileSync('sh', ['-c', `cat > ${plainFile}`], { input: Buffer.concat([Buffer.from([rhl]), randomBytes(rhl), payload]) });
-  const ct = execFileSync('openssl', ['enc', `-${cipher}`, '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-nopad', '-in', plainFile]);
+  // Blowfish, CAST5 and DES live in OpenSSL 3's legacy provider.
+  const providers = /^(bf|cast5|des)-cbc$/.test(cipher) ? ['-provider', 'legacy', '-provider', 'default'] : [];
+  const ct = execFileSync('openssl', ['enc', `-${cipher}`, ...providers, '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-nopad', '-in', plainFile]);
   return Buffer.concat([iv, ct]);
 }
 
@@ -45,7 +47,11 @@ describe('legacy CBC layout (known answers from openssl)', () => {
   });
   after(() => rmrf(work));
 
-  const cases: Array<[KeyAlgorithm, string, number]> = [['AES-256', 'aes-256-cbc', 16], ['AES-192', 'aes-192-cbc', 16], ['AES-128', 'aes-128-cbc', 16], ['DES3-128', 'des-ede-cbc', 8]];
+  const cases: Array<[KeyAlgorithm, string, number]> = [
+    ['AES-256', 'aes-256-cbc', 16], ['AES-192', 'aes-192-cbc', 16], ['AES-128', 'aes-128-cbc', 16], ['DES3-128', 'des-ede-cbc', 8],
+    // openssl enc uses these ciphers' default key lengths (other lengths: legacyCiphers.test.ts).
+    ['Blowfish-128', 'bf-cbc', 8], ['CAST-128', 'cast5-cbc', 8], ['DES-64', 'des-cbc', 8],
+  ];
   for (const [alg, cipher, block] of cases) {
     it(`thaws an openssl-made ${alg} archive via the legacy key export and description`, async () => {
       const keyBytes = randomBytes(Number(alg.split('-')[1]) / 8);
@@ -103,16 +109,13 @@ describe('legacy CBC layout (known answers from openssl)', () => {
     await assert.rejects(buffer(Readable.from([enc.subarray(0, enc.length - 5)]).pipe(createLegacyCbcDecryptStream(key))), code('Truncated'));
   });
 
-  it('Blowfish, CAST and DES are named when the runtime cannot use them', async () => {
+  it('Blowfish, CAST and DES are read-only: writing an archive with them is refused, naming the cipher', () => {
     for (const alg of ['Blowfish-128', 'CAST-128', 'DES-64'] as const) {
-      const key = generateKey(alg);
-      try {
-        const enc = await buffer(Readable.from([Buffer.alloc(64)]).pipe(createLegacyCbcEncryptStream(key, 64)));
-        assert.deepEqual(await buffer(Readable.from([enc]).pipe(createLegacyCbcDecryptStream(key))), Buffer.alloc(64));
-      } catch (e) {
-        code('UnsupportedCipher')(e as Error & { code?: string });
-        assert.ok((e as Error).message.includes(alg), (e as Error).message);
-      }
+      assert.throws(() => createLegacyCbcEncryptStream(generateKey(alg), 64), (e: Error & { code?: string }) => {
+        code('UnsupportedCipher')(e);
+        assert.ok(e.message.includes(alg), e.message);
+        return true;
+      });
     }
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { archiveIdOfManifest, manifestKey, MIB, newArchiveId, partsOf, segmentCuts, segmentKey } from '../../../src/core/s3/layout';
+import { archiveIdOfManifest, manifestKey, MIB, newArchiveId, partsOf, segmentCuts, segmentKey, segmentSpans } from '../../../src/core/s3/layout';
 import { compositeSha256 } from '../../../src/core/s3/segmentHashes';
 import { parseRestoreHeader } from '../../../src/core/s3/objectRestore';
 import { partAlignedRange, piecesFor } from '../../../src/core/s3/rangeDownload';
@@ -44,9 +44,25 @@ test('x-amz-restore: in progress, then restored until its expiry', () => {
 });
 
 test('a range is widened to whole parts of the segments holding it', () => {
-  const seg = (i: number, offset: number, size: number): SegmentLayout => ({ key: `k${i}`, offset, size, sha256: '', partSize: 5 * MIB, partSha256: [] });
+  const seg = (i: number, offset: number, size: number): SegmentLayout => ({ key: `k${i}`, offset, size, overlap: 0, sha256: '', partSize: 5 * MIB, partSha256: [] });
   const segs = [seg(0, 0, 12 * MIB), seg(1, 12 * MIB, 8 * MIB)];
   assert.deepEqual(partAlignedRange(segs, { start: 6 * MIB, end: 6 * MIB + 10 }), { start: 5 * MIB, end: 10 * MIB - 1 });
   assert.deepEqual(partAlignedRange(segs, { start: 11 * MIB, end: 13 * MIB }), { start: 10 * MIB, end: 17 * MIB - 1 });
   assert.deepEqual(piecesFor(segs, { start: 11 * MIB, end: 13 * MIB }).map((p) => [p.segment.key, p.index]), [['k0', 2], ['k1', 0]]);
+});
+
+test('segments overlap by what the frame before a cut still needs, so every frame lies in one segment', () => {
+  // Frames sharing an encryption chunk at their boundary (as with fzr1): frame i ends inside frame i+1's first chunk.
+  const frames = [0, 3, 7, 9, 14, 18].map((m, i, all) => ({ encryptedStart: m * MIB, encryptedEnd: (i + 1 < all.length ? all[i + 1] * MIB + 1000 : 20 * MIB) }));
+  const spans = segmentSpans(20 * MIB, segmentCuts(20 * MIB, 8 * MIB, 5 * MIB, frames), frames);
+  assert.deepEqual(spans, [
+    { offset: 0, size: 7 * MIB + 1000, overlap: 1000 },
+    { offset: 7 * MIB, size: 7 * MIB + 1000, overlap: 1000 },
+    { offset: 14 * MIB, size: 6 * MIB, overlap: 0 },
+  ]);
+  for (const f of frames) assert.equal(spans.filter((s) => s.offset <= f.encryptedStart && f.encryptedEnd <= s.offset + s.size).length >= 1, true);
+  const segs = spans.map((s, i) => ({ ...s, key: `k${i}`, sha256: '', partSize: 5 * MIB, partSha256: [] }));
+  // Frame [3 MiB, 7 MiB + 1000) reads only segment 0, although its last chunk is also segment 1's first.
+  assert.deepEqual([...new Set(piecesFor(segs, { start: 3 * MIB, end: 7 * MIB + 999 }).map((p) => p.segment.key))], ['k0']);
+  assert.deepEqual([...new Set(piecesFor(segs, { start: 6 * MIB, end: 8 * MIB }).map((p) => p.segment.key))], ['k0', 'k1']);
 });

@@ -116,6 +116,30 @@ test('a restore in progress says so; reading before it completes is a clear erro
   }
 });
 
+test('many segments: their restore state from one listing (HEAD where a server leaves RestoreStatus out)', async () => {
+  const many = new S3Store({ clients: createS3Clients(cfg()), bucket: BUCKET, segmentSize: MIB, partSize: 5 * MIB });
+  try {
+    const { file, data } = await makeFile('many.bin', 6 * MIB);
+    const out = await many.putArchive({ file, description: 'freezer/1;name=many;c=none;e=none', sessionKey: 'many', storageClass: 'GLACIER' });
+    assert.equal(out.ref.segments!.length, 6);
+    await moto.setRestoreProgression(2);
+    try {
+      const t = await many.requestRestore(await many.planRestore(out.ref), { tier: 'Expedited' });
+      const first = await many.status(t);
+      assert.equal(first.state, 'in-progress');
+      assert.equal(Object.keys(first.units ?? {}).length, 6);
+      let s = first;
+      for (let i = 0; i < 5 && s.state !== 'ready'; i++) s = await many.status(t);
+      assert.equal(s.state, 'ready');
+      assert.ok(data.equals(await fs.readFile((await many.download(t, path.join(dir, 'many.out'))).path)));
+    } finally {
+      await moto.setRestoreProgression(0);
+    }
+  } finally {
+    many.close();
+  }
+});
+
 test('GLACIER_IR is readable at once: no tier, no restore request, the bytes verified', async () => {
   const { file, data } = await makeFile('ir.bin', 1 * MIB);
   const out = await store.putArchive({ file, description: 'freezer/1;name=ir;c=none;e=none', sessionKey: 'ir', storageClass: 'GLACIER_IR' });

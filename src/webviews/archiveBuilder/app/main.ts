@@ -200,7 +200,7 @@ function updateSummary(): void {
     ui.empty.hidden = rows.length > 0;
     return;
   }
-  const c = (ui.compression.value || 'gzip') as Compression;
+  const c = (ui.compression.value || 'zstd') as Compression;
   // tar: a 512-byte header per file plus padding to 512 (about 256 on average); headers compress very well.
   const estimate = Math.round(bytes * RATIO[c] + n * (c === 'none' ? 768 : 64) + 1024);
   const seconds = bytes / PACK_BYTES_PER_S + estimate / UPLOAD_BYTES_PER_S + n * 0.002;
@@ -217,7 +217,7 @@ function updateDescriptionSoon(): void {
   clearTimeout(previewTimer);
   previewTimer = setTimeout(async () => {
     try {
-      const p = await rpc.call('previewDescription', { name: ui.name.value, compression: (ui.compression.value || 'gzip') as Compression, keyId: ui.key.value || null });
+      const p = await rpc.call('previewDescription', { name: ui.name.value, compression: (ui.compression.value || 'zstd') as Compression, keyId: ui.key.value || null });
       ui.description.textContent = p.text;
       ui.descriptionLength.textContent = `${p.length} / ${p.max} characters`;
       ui.descriptionWarning.textContent = p.warning ?? '';
@@ -250,7 +250,7 @@ function save(): void {
     else if (hand[i] === BY_HAND_SELECTED) forced.push(rows[i][0]);
   }
   const state: BuilderState = {
-    version: 1, ...(shownArchive === undefined ? {} : { archiveId: shownArchive }), sources: readOnly ? [] : sources, vault: ui.vault.value, name: ui.name.value, compression: (ui.compression.value || 'gzip') as Compression,
+    version: 1, ...(shownArchive === undefined ? {} : { archiveId: shownArchive }), sources: readOnly ? [] : sources, vault: ui.vault.value, name: ui.name.value, compression: (ui.compression.value || 'zstd') as Compression,
     keyId: ui.key.value || null,
     filters: { alreadyFrozen: ui.fAlreadyFrozen.checked, backup: ui.fBackup.checked, exclusionPath: ui.fExclusion.checked, manual: ui.fManual.checked },
     regex: regexApplied, manual, forced, removed: [...removed], scrollTop: ui.list.scrollTop,
@@ -414,7 +414,7 @@ ui.apply.addEventListener('click', () => {
   }
   void withBusy('Starting…', async () => {
     await rpc.call('apply', {
-      vault: ui.vault.value, name, compression: (ui.compression.value || 'gzip') as Compression, keyId: ui.key.value || null,
+      vault: ui.vault.value, name, compression: (ui.compression.value || 'zstd') as Compression, keyId: ui.key.value || null,
       sources, selected, manuallyExcluded,
     });
     say('Freezing started: follow it in the notification and in the Vaults view.');

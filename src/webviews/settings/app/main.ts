@@ -251,12 +251,12 @@ function showKeys(keys: KeyView[], problem?: string): void {
   }));
 }
 
-async function keyAction(fn: () => Promise<{ keys: KeyView[] } | null>, done: string): Promise<void> {
+async function keyAction<R extends { keys: KeyView[] }>(fn: () => Promise<R | null>, done: string | ((r: R) => string)): Promise<void> {
   try {
     const r = await fn();
     if (!r) return;
     showKeys(r.keys);
-    say(ui.keyMessage, done);
+    say(ui.keyMessage, typeof done === 'string' ? done : done(r));
   } catch (e) {
     say(ui.keyMessage, (e as Error).message, 'error');
   }
@@ -287,8 +287,13 @@ ui.importKey.addEventListener('click', () => void keyAction(async () => {
   ui.importLabel.value = '';
   say(ui.keyMessage, '');
   return r;
-}, 'Key imported.'));
-ui.importKeyFile.addEventListener('click', () => void keyAction(() => rpc.call('importKeyFile', { label: ui.importLabel.value.trim() }), 'Key imported.'));
+}, importedMessage));
+ui.importKeyFile.addEventListener('click', () => void keyAction(() => rpc.call('importKeyFile', { label: ui.importLabel.value.trim() }), importedMessage));
+
+function importedMessage(r: { imported: KeyView; alreadyThere: boolean }): string {
+  const name = r.imported.label || r.imported.id;
+  return r.alreadyThere ? `Key "${name}" was already in the key list: nothing new imported.` : `Key "${name}" imported.`;
+}
 
 // ---- AWS and exclusions ----
 async function save(messageEl: HTMLElement): Promise<void> {
