@@ -75,7 +75,7 @@ async function restoreOneFile(
   const a = await svc.getArchive(v.archiveId);
   if (a?.state === 'frozen') {
     const est = await svc.estimateRetrieval(v.archiveId, { member: v.memberPath });
-    tier = await chooseTier(ctx, priceLines(`${v.path} (archive ${a.id} "${a.name}")`, est), o);
+    tier = await chooseTier(ctx, priceLines(`archive ${a.id} "${a.name}" for ${v.path}`, est), o);
   } else if (o.tier) tier = parseTierName(o.tier);
   const progress = ctx.out.progress('restore');
   try {
@@ -100,7 +100,7 @@ export const planCommand: Command = {
     const a = v ? await svc.getArchive(v.archiveId) : await resolveArchive(svc, ref, str(args.values.vault));
     if (!a) throw new FreezerError('ArchiveNotFound', `The archive holding ${ref} is not in the catalogue.`);
     const est = await svc.estimateRetrieval(a.id, v ? { member: v.memberPath } : undefined);
-    ctx.out.result(est, () => priceLines(v ? `${v.path} (archive ${a.id} "${a.name}")` : `archive ${a.id} "${a.name}"`, est));
+    ctx.out.result(est, () => priceLines(v ? `archive ${a.id} "${a.name}" for ${v.path}` : `archive ${a.id} "${a.name}"`, est));
     return EXIT.ok;
   },
 };
