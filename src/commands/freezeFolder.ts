@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
+import { changedFilesWarning } from '../core/service/changedFilesWarning';
 import type { ArchiveInfo, StorageClass } from '../core/service/types';
 import { keyForNewArchive } from '../platform/encryptionChoice';
 import { pickStorageClass } from './createBucket';
@@ -61,7 +62,9 @@ export const freezeFolder: FreezerCommand = {
     }));
     deps.log.info(`Froze ${label} into archive ${archive.id} (${archive.name}) of ${vault.name}: ${archive.state}`);
     deps.vaults.markArchivesStale();
-    void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}, ${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}.`);
+    const torn = changedFilesWarning(archive);
+    if (torn) void vscode.window.showWarningMessage(`Froze ${label} into "${archive.name}" (${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}, but ${torn}`);
+    else void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}, ${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}.`);
     return archive;
   },
 };

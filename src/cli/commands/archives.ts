@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Compression } from '../../core/archive/description';
 import { FreezerError } from '../../core/errors';
+import { changedFilesWarning } from '../../core/service/changedFilesWarning';
 import type { ArchiveInfo } from '../../core/service/types';
 import { str } from '../args';
 import type { Command } from '../command';
@@ -108,6 +109,8 @@ export const freezeCommand: Command = {
         ctx.out.note(`Archive ${a.id} is NOT encrypted: whoever can read the ${a.storageClass ? 'bucket' : 'vault'} can read its files.${key === 'none' ? '' : ' Create a key with `freezer keys create` (the first key becomes the default), then freeze again.'}`, true);
       }
       ctx.out.result(a, () => `Froze ${count(a.fileCount, 'file')} into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.storageClass ? `, ${a.storageClass}` : ''}, ${a.encryption ? 'encrypted' : 'not encrypted'}${a.glacierId ? `, ${a.storageClass ? 'S3' : 'Glacier'} id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      const torn = changedFilesWarning(a, 20);
+      if (torn) ctx.out.note(`Warning: ${torn}`, true);
     } finally {
       progress.end();
     }

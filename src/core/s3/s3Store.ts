@@ -42,8 +42,6 @@ export interface S3StoreOptions {
 }
 
 const TRAITS: StoreTraits = { kind: 'bucket', partialRestore: 'segments', inventory: 'listing', manifests: true };
-/** A restore that shows no x-amz-restore this long after it was requested has expired (or was never taken). */
-const RESTORE_VISIBLE_MS = 5 * 60_000;
 /** Above this many units, one listing (RestoreStatus) is cheaper than a HEAD each. */
 const HEADS_MAX = 4;
 
@@ -237,7 +235,6 @@ export class S3Store implements ColdStore {
       states = new Map();
       for (const u of plan.units) states.set(u.id, await headRestoreState(this.c, this.bucket, u.id, signal));
     }
-    const age = Date.now() - Date.parse(ticket.requested);
     const units: NonNullable<TicketStatus['units']> = {};
     for (const u of plan.units) {
       const s = states.get(u.id);
@@ -246,7 +243,8 @@ export class S3Store implements ColdStore {
       else if (!needsRestore(s.storageClass)) st = { state: 'ready' };
       else if (s.restore?.ongoing) st = { state: 'in-progress' };
       else if (s.restore?.expiry && Date.parse(s.restore.expiry) > Date.now()) st = { state: 'ready', expires: s.restore.expiry };
-      else st = { state: age < RESTORE_VISIBLE_MS && ticket.requestedUnits?.[u.id] !== 'restored' ? 'in-progress' : 'expired' };
+      // S3 shows a restore at once (strong consistency): none on an archived object means its copy expired.
+      else st = { state: 'expired' };
       units[u.id] = st;
     }
     const all = Object.values(units);

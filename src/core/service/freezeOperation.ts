@@ -109,15 +109,22 @@ async function packAndUpload(
     });
     tx.addMembers(id, members.map((m) => ({
       path: absolutePaths.get(m.path) ?? m.path, size: m.size, sha256: m.sha256 as string, mtimeMs: m.mtimeMs, tarOffset: m.tarOffset,
+      ...(m.changed ? { changed: true } : {}),
     })));
     for (const m of members) {
       const abs = absolutePaths.get(m.path);
-      if (abs) tx.rememberHash(abs, m.size, m.mtimeMs, m.sha256 as string);
+      // A torn read's hash belongs to no state of the file: it must not spare the next freeze a read.
+      if (abs && !m.changed) tx.rememberHash(abs, m.size, m.mtimeMs, m.sha256 as string);
     }
     return a;
   });
   ctx.emit('archives', 'files');
-  return upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true });
+  const changedFiles = built.changedFiles.map((m) => absolutePaths.get(m) ?? m);
+  if (changedFiles.length) {
+    ctx.log.warn('Archive %d: %d file(s) changed while they were frozen and are stored as read, not as a clean copy: %s', id, changedFiles.length, changedFiles.join(', '));
+  }
+  const info = await upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true });
+  return changedFiles.length ? { ...info, changedFiles } : info;
 }
 
 /** Uploads a packed archive (new or interrupted) and marks it uploaded. */

@@ -53,6 +53,8 @@ export interface ArchiveInfo {
   restoredUntil?: string;
   /** Set while building/uploading/downloading in this process. */
   activity?: ActivityProgress;
+  /** After a freeze: files (absolute paths) that changed while they were read, stored as read, not clean. */
+  changedFiles?: string[];
 }
 
 export type ActivityPhase = 'scanning' | 'hashing' | 'packing' | 'uploading' | 'downloading' | 'restoring';
@@ -107,6 +109,8 @@ export interface FileVersion {
   /** Path of the member inside the archive's tar. */
   memberPath: string;
   archiveState: ArchiveState;
+  /** The file changed while it was being frozen: this version holds it as read, not a clean copy. */
+  changedDuringFreeze?: true;
 }
 
 export type SelectionReason = 'backup' | 'exclusionPath' | 'alreadyFrozen' | 'manual' | 'regex';

@@ -74,7 +74,8 @@ export class FileVersionNode {
     item.id = `version/${v.path}/${v.archiveId}/${v.memberPath}`;
     item.contextValue = versionContext(v.archiveState);
     item.iconPath = stateIcon(v.archiveState);
-    item.description = `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}`;
+    item.description = `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}${v.changedDuringFreeze ? ' · changed while frozen' : ''}`;
+    if (v.changedDuringFreeze) item.iconPath = new vscode.ThemeIcon('warning');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(v.name)}** in **${escape(v.archiveName)}**\n\n`);
     md.appendMarkdown(table([
@@ -86,6 +87,7 @@ export class FileVersionNode {
       ['Vault', v.vault],
       ['SHA-256', v.sha256],
       ['Member', v.memberPath],
+      ['Warning', v.changedDuringFreeze ? 'The file changed while it was being frozen: this version holds it as read, not a clean copy.' : undefined],
     ]));
     item.tooltip = md;
     return item;
