@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { archiveCommand, archivesCommand, freezeCommand } from './archives';
 import { bucketCommand } from './buckets';
+import { catalogueCommand } from './catalogue';
 import { daemonCommand } from './daemon';
 import { endpointCommand } from './endpoint';
 import { importLegacyCommand } from './importLegacy';
@@ -15,6 +16,7 @@ import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 export const COMMANDS: readonly Command[] = [
   vaultsCommand, vaultCommand, bucketCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, planCommand, restoreCommand,
   inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+  catalogueCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -17,7 +17,7 @@ import type { S3Store } from '../s3/s3Store';
 import { DEFAULT_STORAGE_CLASS, isArchiveStorageClass, type ArchiveStorageClass } from '../s3/storageClass';
 import type { ArchiveRef, ByteRange, RestorePlan, SegmentLayout, StoreTicket } from '../storage/coldStore';
 import { ActivityMeter } from './activityMeter';
-import { encodePlan } from './archiveOperations';
+import { decodePlan, encodePlan, type RetrievalPlan } from './archiveOperations';
 import { bucketStore } from './bucketStores';
 import { catalogueMembers, flattenInto, keyLookup, restoreLocal } from './restoreOperation';
 import { exists, type ServiceContext } from './serviceContext';
@@ -85,7 +85,7 @@ export async function estimateBucketRestore(ctx: ServiceContext, v: VaultRecord,
  */
 export async function startBucketRestore(
   ctx: ServiceContext, v: VaultRecord, a: ArchiveRecord,
-  o: { tier: Tier; days?: number; restoreTo?: string; members?: string[]; flatten?: boolean },
+  o: { tier: Tier; days?: number; restoreTo?: string; members?: string[]; flatten?: boolean; onExisting?: RetrievalPlan['onExisting'] },
 ): Promise<JobInfo> {
   const store = bucketStore(ctx, v);
   const one = o.flatten && o.members?.length === 1 ? o.members[0] : undefined;
@@ -98,7 +98,7 @@ export async function startBucketRestore(
     jobId: ticket.id, vaultId: v.id, archiveId: a.id, action: 'ArchiveRetrieval', tier: o.tier, status: 'InProgress', ticket,
     byteRange: range ? `${plan.range.start}-${plan.range.end}` : null,
     restoreTarget: o.restoreTo ? path.resolve(o.restoreTo) : null,
-    description: encodePlan({ members: o.members, flatten: o.flatten }),
+    description: encodePlan({ members: o.members, flatten: o.flatten, ...(o.onExisting ? { onExisting: o.onExisting } : {}) }),
   }));
   ctx.emit('jobs', 'archives');
   ctx.log.info('Requested a %s restore %s of %d segment object(s) (%d bytes) of archive %d from %s',
@@ -142,7 +142,8 @@ export async function applyBucketJob(ctx: ServiceContext, j: JobRecord, members:
   if (isPartial(j, a) && members?.length === 1 && j.restoreTarget) return restoreOneFile(ctx, store, a, j, ticket, members[0], signal);
   const local = (await ctx.exclusive(`archive-${a.id}`, () => downloadWhole(ctx, store, a, j, ticket, signal)))!;
   if (!j.restoreTarget) return [];
-  return restoreLocal(ctx, local, { archiveId: a.id, to: j.restoreTarget, members, signal }, { flatten });
+  const onExisting = decodePlan(j.description).onExisting;
+  return restoreLocal(ctx, local, { archiveId: a.id, to: j.restoreTarget, members, signal, ...(onExisting ? { onExisting } : {}) }, { flatten });
 }
 
 /** Downloads a ready whole-archive bucket restore to the archive's local file (`liquid`). Holds the archive's lock. */
@@ -203,7 +204,7 @@ async function restoreOneFile(ctx: ServiceContext, store: S3Store, a: ArchiveRec
       },
     });
     if (expected && restored.some((f) => f.type === 'file' && !f.verified)) throw new FreezerError('ChecksumMismatch', `"${member}" could not be verified against the catalogue.`);
-    return (await flattenInto(to, restored, false)).map((f) => f.target);
+    return (await flattenInto(to, restored, decodePlan(j.description).onExisting ?? 'fail')).map((f) => f.target);
   } finally {
     await fh.close();
     await fs.rm(scratch, { recursive: true, force: true });
