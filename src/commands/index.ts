@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { registerCommand } from '../platform/commandRegistry';
 import { acknowledgeCatalogue, showCatalogueNotice } from './acknowledgeCatalogue';
+import { addBucket, createBucket } from './createBucket';
 import { createVault } from './createVault';
 import type { CommandDeps, FreezerCommand } from './deps';
 import { disconnectArchive } from './disconnectArchive';
@@ -24,7 +25,7 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 
 /** Every command of this area (the dialogs register theirs in src/webviews). */
 export const COMMANDS: readonly FreezerCommand[] = [
-  createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
+  createVault, createBucket, addBucket, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
   importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice, rebuildCatalogue,
 ];
