@@ -4,6 +4,8 @@ import type { JobRecord } from '../catalogue';
 import { FreezerError } from '../errors';
 import { parseInventoryStream, type InventoryHeader } from '../glacier/inventory';
 import { mergeInventoryStream, type LocalArchive } from '../glacier/inventoryMerge';
+import { rebuildAfterInventory } from './catalogueRebuild';
+import { isSnapshotDescription, snapshotsSetting, SNAPSHOTS_KEPT, type SnapshotRef } from './catalogueSnapshotUpload';
 import type { ServiceContext } from './serviceContext';
 import { deleteRemoteArchive } from './vaultOperations';
 import type { InventoryArchive } from '../glacier/inventory';
@@ -13,6 +15,14 @@ import type { InventoryArchive } from '../glacier/inventory';
  * descriptions parsed), known ones get Glacier's size and date, and archives absent from an
  * inventory taken well after their upload are marked as deleted there. Streams the inventory.
  */
+function builtAt(description: string): string | undefined {
+  try {
+    return parseDescription(description).created;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
   const vault = await ctx.catalogue.getVault(job.vaultId);
   if (!vault) throw new FreezerError('VaultNotFound', `Vault ${job.vaultName} is no longer in the catalogue.`);
@@ -33,13 +43,19 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
   const when = header.inventoryDate ?? new Date().toISOString();
   const byGlacierId = new Map(archives.map((a) => [a.glacierId as string, a]));
   const knownKeys = new Set((await ctx.catalogue.listKeys()).map((k) => k.id));
+  // Catalogue snapshots are not archives of the user's: remembered for a rebuild, never listed.
+  const snapshots: SnapshotRef[] = result.add.filter((r) => isSnapshotDescription(r.description))
+    // When it was built (its description's t=), not when its upload ended: two freezes may finish out of order.
+    .map((r) => ({ id: r.archiveId, created: builtAt(r.description) ?? (r.creationDate || when), size: r.size }))
+    .sort((a, b) => a.created.localeCompare(b.created));
+  const added = result.add.filter((r) => !isSnapshotDescription(r.description));
 
   // Archives unknown by id but carrying the token of a catalogued archive: ours, whose upload answer was lost.
   const byToken = new Map(all.flatMap((a) => { const t = descriptionToken(a.description); return t ? [[t, a] as const] : []; }));
   const adopt: { archive: (typeof all)[number]; remote: InventoryArchive }[] = [];
   const duplicates: { of: (typeof all)[number]; remote: InventoryArchive }[] = [];
   const add: InventoryArchive[] = [];
-  for (const r of result.add) {
+  for (const r of added) {
     const token = descriptionToken(r.description);
     const mine = token ? byToken.get(token) : archives.find((a) => a.description === r.description && sameHash(a.treeHash, r.treeHash));
     const identical = mine && (!mine.treeHash || !r.treeHash || sameHash(mine.treeHash, r.treeHash));
@@ -54,6 +70,7 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
   }
 
   await ctx.catalogue.write((tx) => {
+    if (snapshots.length) tx.setSetting(snapshotsSetting(vault.name), JSON.stringify(snapshots.slice(-SNAPSHOTS_KEPT)));
     for (const { archive, remote } of adopt) {
       tx.updateArchive(archive.id, {
         glacierId: remote.archiveId, building: false, uploading: false, uploaded: remote.creationDate || when,
@@ -106,9 +123,12 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
   for (const c of result.conflicts) {
     ctx.log.warn('Inventory of %s: archive %s has tree hash %s at Glacier but %s in the catalogue; left as is', vault.name, c.archiveId, c.remoteTreeHash, c.localTreeHash);
   }
+  ctx.log.info('Merged the inventory of vault %s: %d added, %d updated, %d missing, %d too recent to judge, %d unchanged',
+    vault.name, added.length, result.update.length, result.missing.length, result.pending.length, result.unchanged);
   ctx.log.info('Merged the inventory of vault %s: %d added, %d updated, %d missing, %d too recent to judge, %d unchanged, %d adopted by token, %d duplicates deleted',
     vault.name, add.length, result.update.length, result.missing.length, result.pending.length, result.unchanged, adopt.length, duplicates.length);
   ctx.emit('archives', 'vaults', 'jobs', 'files');
+  await rebuildAfterInventory(ctx, vault.name, job.jobId, snapshots);
 }
 
 const sameHash = (a: string | null | undefined, b: string | null | undefined): boolean => !!a && !!b && a.toLowerCase() === b.toLowerCase();
