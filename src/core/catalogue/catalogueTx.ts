@@ -1,5 +1,6 @@
 import type { SqlValue } from 'sql.js';
 import { FreezerError } from '../errors';
+import { count } from '../words';
 import { ROOT_DIR_ID, CatalogueReader } from './catalogueReader';
 import { splitCataloguePath } from './cataloguePath';
 import { hexToBlob, num } from './sqlConnection';
@@ -256,7 +257,7 @@ export class CatalogueTx extends CatalogueReader {
   removeKey(id: string): void {
     this.check();
     const used = num(this.sql.value('SELECT count(*) FROM archives WHERE key_id = ?', [id]));
-    if (used) throw new FreezerError('KeyInUse', `Key ${id} encrypts ${used} archive(s): it cannot be removed while they are catalogued.`);
+    if (used) throw new FreezerError('KeyInUse', `Key ${id} encrypts ${count(used, 'archive')}: it cannot be removed while ${used === 1 ? 'it is' : 'they are'} catalogued.`);
     this.sql.run('DELETE FROM keys WHERE id = ?', [id]);
   }
 

@@ -13,6 +13,7 @@ import { restoreLocal } from './restoreOperation';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo } from './types';
 import { toJobInfo } from './viewModels';
+import { count } from '../words';
 
 export async function listJobs(ctx: ServiceContext, vault?: string): Promise<JobInfo[]> {
   const v = vault === undefined ? undefined : await ctx.catalogue.findVault(vault, ctx.region);
@@ -164,7 +165,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
       const part = partialRangeOf(j, whole);
       if (part && j.restoreTarget) {
         const files = await applyPartialRetrieval(ctx, j, whole, part, decodePlan(j.description).members ?? [], signal);
-        ctx.log.info('Job %s: restored %d file(s) into %s from bytes %s of archive %d', j.jobId, files.length, j.restoreTarget, j.byteRange, whole.id);
+        ctx.log.info('Job %s: restored %s into %s from bytes %s of archive %d', j.jobId, count(files.length, 'file'), j.restoreTarget, j.byteRange, whole.id);
         await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
         ctx.emit('jobs');
         return;
@@ -173,7 +174,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
       if (j.restoreTarget) {
         const plan = decodePlan(j.description);
         const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, signal }, { flatten: plan.flatten });
-        ctx.log.info('Job %s: restored %d file(s) into %s', j.jobId, files.length, j.restoreTarget);
+        ctx.log.info('Job %s: restored %s into %s', j.jobId, count(files.length, 'file'), j.restoreTarget);
       }
       await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
       ctx.emit('jobs', 'archives');

@@ -15,6 +15,7 @@ import { memberRetrievalRange, retrieveMemberRange } from './partialRetrieval';
 import { exists, type ServiceContext } from './serviceContext';
 import type { FileVersion, RestoreRequest, RestoreResult } from './types';
 import { toJobInfo } from './viewModels';
+import { count } from '../words';
 
 /** Tier used when a restore has to retrieve the archive first and the caller named none. */
 export const DEFAULT_RESTORE_TIER = 'Standard';
@@ -169,8 +170,8 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
   }
   const files = restored.filter((f) => f.type === 'file');
   const unverified = files.filter((f) => !f.verified && expected.has(f.path));
-  if (unverified.length) throw new FreezerError('ChecksumMismatch', `${unverified.length} restored file(s) could not be verified against the catalogue.`);
-  ctx.log.info('Restored %d file(s) of archive %d into %s', files.length, a.id, to);
+  if (unverified.length) throw new FreezerError('ChecksumMismatch', `${count(unverified.length, 'restored file')} could not be verified against the catalogue.`);
+  ctx.log.info('Restored %s of archive %d into %s', count(files.length, 'file'), a.id, to);
   return files.map((f) => f.target);
 }
 

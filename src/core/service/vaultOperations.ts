@@ -5,6 +5,7 @@ import * as vaults from '../glacier/vaults';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, VaultInfo } from './types';
 import { toJobInfo } from './viewModels';
+import { count } from '../words';
 
 /** Vaults from AWS, recorded in the catalogue, with the catalogue's archive counts. */
 export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
@@ -56,7 +57,7 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
   if (v) {
     const live = (await ctx.catalogue.listArchives({ vaultId: v.id })).filter((a) => !a.deletedRemote && (a.glacierId || a.uploading || a.building));
     if (live.length) {
-      throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${live.length} archive(s) in the catalogue. Remove them first.`);
+      throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${count(live.length, 'archive')} in the catalogue. Remove ${live.length === 1 ? 'it' : 'them'} first.`);
     }
   }
   await vaults.deleteVault(ctx.clients, name);
