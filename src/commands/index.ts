@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerCommand } from '../platform/commandRegistry';
+import { cleanUpCatalogue } from './cleanUpCatalogue';
 import { createVault } from './createVault';
 import type { CommandDeps, FreezerCommand } from './deps';
 import { disconnectArchive } from './disconnectArchive';
@@ -24,7 +25,7 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 export const COMMANDS: readonly FreezerCommand[] = [
   createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, cleanUpCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { archiveCommand, archivesCommand, freezeCommand } from './archives';
+import { cleanupCommand } from './cleanup';
 import { daemonCommand } from './daemon';
 import { endpointCommand } from './endpoint';
 import { importLegacyCommand } from './importLegacy';
@@ -13,7 +14,7 @@ import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 /** Every subcommand, in the order --help lists them. */
 export const COMMANDS: readonly Command[] = [
   vaultsCommand, vaultCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
-  inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+  inventoryCommand, cleanupCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -1,6 +1,7 @@
 import { Catalogue } from '../catalogue';
 import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
+import { cleanUpCatalogue } from './catalogueMaintenance';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
 import { freeze, resumeUploads } from './freezeOperation';
@@ -88,5 +89,6 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     setDefaultKey: (id) => keys.setDefaultKey(ctx, id),
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
+    cleanUpCatalogue: () => cleanUpCatalogue(ctx),
   };
 }

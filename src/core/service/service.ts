@@ -6,6 +6,7 @@
 import type { GlacierConfig } from '../glacier/config';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
+import type { CleanUpResult } from './catalogueMaintenance';
 import type { LegacyImportCounts } from './legacyImportOperation';
 import type {
   ArchiveInfo, ArchiveMember, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
@@ -89,4 +90,8 @@ export interface FreezerService {
 
   // Migration
   importLegacyDatabase(file: string): Promise<LegacyImportCounts>;
+
+  // Maintenance
+  /** Drops the file lists of archives gone from Glacier and disk, then files in no archive; says what went. */
+  cleanUpCatalogue(): Promise<CleanUpResult>;
 }

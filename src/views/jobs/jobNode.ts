@@ -35,7 +35,9 @@ export class JobNode {
       : j.status === 'Succeeded' ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
         : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     const status = j.status === 'InProgress' ? 'in progress' : j.status === 'Succeeded' ? (j.executedAt ? 'done' : 'ready') : 'failed';
-    item.description = [status, j.tier, j.sizeBytes !== undefined ? formatBytes(j.sizeBytes) : undefined, this.localEta ?? formatDate(done ? j.completedAt : j.createdAt)].filter(Boolean).join(' · ');
+    // A merged inventory says what it changed ("3 added, 1 gone").
+    const result = j.action === 'InventoryRetrieval' && j.executedAt ? j.statusMessage : undefined;
+    item.description = [status, j.tier, result, j.sizeBytes !== undefined ? formatBytes(j.sizeBytes) : undefined, this.localEta ?? formatDate(done ? j.completedAt : j.createdAt)].filter(Boolean).join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(this.title)}**\n\n`);
     md.appendMarkdown(table([
