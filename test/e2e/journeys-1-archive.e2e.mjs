@@ -64,7 +64,7 @@ test('journey 1: Explorer → Freeze Folder → building with "file N of M" → 
   const liquid = archiveRow(/liquid · .* · 201 files/).first();
   await liquid.waitFor({ timeout: 60000 });
   assert.match(await liquid.textContent(), /^photos/);
-  await toast(page, /Froze photos into ".*" \(201 files\)/).first().waitFor();
+  await toast(page, /Froze photos into ".*" \(201 files, not encrypted\)/).first().waitFor();
   await liquid.hover();
   await page.waitForTimeout(800);
   await shot('1-liquid');

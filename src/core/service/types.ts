@@ -72,6 +72,8 @@ export interface JobInfo {
   executedAt?: string;
   sizeBytes?: number;
   restoreTarget?: string;
+  /** Why Freezer started this job by itself (an automatic inventory). */
+  note?: string;
 }
 
 /** One level of the frozen-file hierarchy, by original path. */

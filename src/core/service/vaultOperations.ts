@@ -2,6 +2,7 @@ import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { initiateInventoryRetrieval } from '../glacier/retrieval';
 import * as vaults from '../glacier/vaults';
+import { inventoryIfCountsDisagree } from './autoInventory';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, VaultInfo } from './types';
 import { toJobInfo } from './viewModels';
@@ -19,6 +20,10 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     }
   });
   const counts = await localCounts(ctx);
+  // The catalogue and a vault disagree: an inventory finds out why (in the background, at most daily).
+  void ctx.track(async () => {
+    for (const v of remote) await inventoryIfCountsDisagree(ctx, v, (name, note) => requestInventory(ctx, name, note));
+  }).catch((e: unknown) => ctx.log.warn('Automatic inventory not requested: %s', e instanceof Error ? e.message : String(e)));
   return remote.map((v) => ({
     name: v.name,
     arn: v.arn,
@@ -66,12 +71,14 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
   ctx.log.info('Removed vault %s', name);
 }
 
-export async function requestInventory(ctx: ServiceContext, vault: string): Promise<JobInfo> {
+/** `note` says why an inventory Freezer requested by itself was needed (the Jobs view shows it). */
+export async function requestInventory(ctx: ServiceContext, vault: string, note?: string): Promise<JobInfo> {
   const v = await ctx.vaultRecord(vault);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateInventoryRetrieval(ctx.clients, { vault, snsTopic, description: 'Freezer inventory' });
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
     jobId: job.jobId, vaultId: v.id, action: 'InventoryRetrieval', status: 'InProgress', snsTopic: snsTopic ?? null,
+    ...(note ? { description: note } : {}),
   }));
   ctx.emit('jobs');
   ctx.log.info('Requested an inventory of vault %s (job %s)', vault, job.jobId);

@@ -37,11 +37,12 @@ export class JobNode {
     const status = j.status === 'InProgress' ? 'in progress' : j.status === 'Succeeded' ? (j.executedAt ? 'done' : 'ready') : 'failed';
     // A merged inventory says what it changed ("3 added, 1 gone").
     const result = j.action === 'InventoryRetrieval' && j.executedAt ? j.statusMessage : undefined;
-    item.description = [status, j.tier, result, j.sizeBytes !== undefined ? formatBytes(j.sizeBytes) : undefined, this.localEta ?? formatDate(done ? j.completedAt : j.createdAt)].filter(Boolean).join(' · ');
+    item.description = [status, j.note ? 'automatic' : undefined, j.tier, result, j.sizeBytes !== undefined ? formatBytes(j.sizeBytes) : undefined, this.localEta ?? formatDate(done ? j.completedAt : j.createdAt)].filter(Boolean).join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(this.title)}**\n\n`);
     md.appendMarkdown(table([
       ['Status', j.status + (j.statusMessage ? ` (${j.statusMessage})` : '')],
+      ['Why', j.note ? `${j.note}: requested by Freezer (at most once a day per vault)` : undefined],
       ['Vault', j.vault],
       ['Tier', j.tier],
       ['Size', j.sizeBytes !== undefined ? formatBytes(j.sizeBytes) : undefined],
