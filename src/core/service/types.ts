@@ -95,6 +95,10 @@ export interface FileVersion {
   /** Path of the member inside the archive's tar. */
   memberPath: string;
   archiveState: ArchiveState;
+  /** Archives holding this very file (same name, size and SHA-256); this entry is the cheapest to restore from. */
+  copies?: number;
+  /** Names of the other archives holding it. */
+  alsoIn?: string[];
 }
 
 export type SelectionReason = 'backup' | 'exclusionPath' | 'alreadyFrozen' | 'manual' | 'regex';
