@@ -25,7 +25,8 @@ export function explainableCounts(archives: readonly ArchiveRecord[], lastInvent
 /**
  * The original tool's rule: when a vault's NumberOfArchives differs from what the catalogue holds,
  * something changed outside Freezer, so an inventory is requested (at most once per vault per day,
- * counting manual ones). The job says why, for the Jobs view.
+ * counting manual ones, and only for vaults the catalogue already holds archives of). The job says
+ * why, for the Jobs view.
  */
 export async function inventoryIfCountsDisagree(
   ctx: ServiceContext, vault: { name: string; numberOfArchives?: number; lastInventoryDate?: string }, request: (vault: string, note: string) => Promise<unknown>,
@@ -35,6 +36,9 @@ export async function inventoryIfCountsDisagree(
   if (!v) return false;
   const archives = await ctx.catalogue.listArchives({ vaultId: v.id });
   if (archives.some((a) => a.building || a.uploading)) return false;
+  // A vault the catalogue knows nothing of yet (a new machine, before Import AWS Freezer Database or a
+  // first inventory the user asks for) is not "changed outside Freezer".
+  if (!archives.some((a) => a.glacierId)) return false;
   const explained = explainableCounts(archives, vault.lastInventoryDate);
   if (explained.has(vault.numberOfArchives)) return false;
   const recent = (await ctx.catalogue.listJobs({ vaultId: v.id })).some((j) => j.action === 'InventoryRetrieval'

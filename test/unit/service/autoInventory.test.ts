@@ -37,6 +37,19 @@ describe('service: automatic inventory', () => {
   it('an archive the catalogue does not know starts one inventory, which says why; the next listing does not start another', async () => {
     const { service } = h;
     await service.createVault('auto');
+    // A vault the catalogue holds nothing of: no inventory by itself (the user may be about to import).
+    const stranger = path.join(h.dir, 'stranger.bin');
+    await fs.writeFile(stranger, random(1000));
+    await service.createVault('unknown');
+    const c0 = createClients(h.options.glacier);
+    try {
+      await uploadArchiveFile({ clients: c0, vault: 'unknown', file: stranger, description: 'x' });
+    } finally {
+      c0.destroy();
+    }
+    await service.listVaults();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual((await service.listJobs('unknown')).filter((j) => j.action === 'InventoryRetrieval'), [], 'nothing catalogued there yet');
     const src = path.join(h.dir, 'src');
     await makeTree(src, { 'a.txt': 'a' });
     await service.freeze({ vault: 'auto', sources: [src], keyId: null });
