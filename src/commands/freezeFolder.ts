@@ -1,8 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
-import type { ArchiveInfo } from '../core/service/types';
+import { changedFilesWarning } from '../core/service/changedFilesWarning';
+import type { ArchiveInfo, StorageClass } from '../core/service/types';
 import { keyForNewArchive } from '../platform/encryptionChoice';
+import { pickStorageClass } from './createBucket';
 import { runWithProgress } from '../platform/progress';
 import { readSettings } from '../platform/settings';
 import type { FreezerCommand } from './deps';
@@ -14,6 +16,8 @@ export interface FreezeOptions {
   description?: string;
   /** Key id; null: no encryption; undefined: the default key. */
   keyId?: string | null;
+  /** Bucket stores: the storage class (asked, with the store's last one first, when not given). */
+  storageClass?: StorageClass;
 }
 
 /** The Explorer passes the clicked item and the whole selection; the palette passes nothing. */
@@ -35,7 +39,8 @@ export const freezeFolder: FreezerCommand = {
   id: 'freezer.freezeFolder',
   async run(deps, clicked?: unknown, selection?: unknown, opts: FreezeOptions = {}): Promise<ArchiveInfo> {
     const sources = await sourcesOf(clicked, selection);
-    const vault = await resolveVault(deps, opts.vault, 'Freeze into which vault?');
+    const vault = await resolveVault(deps, opts.vault, 'Freeze into which store?');
+    const storageClass = vault.kind === 'bucket' ? opts.storageClass ?? await pickStorageClass(vault.storageClass, `Freeze into ${vault.name}`) : undefined;
     const svc = await deps.host.ready();
     const settings = readSettings();
     const label = sources.length === 1 ? path.basename(sources[0]) : `${path.basename(sources[0])} and ${sources.length - 1} more`;
@@ -50,13 +55,16 @@ export const freezeFolder: FreezerCommand = {
       name: opts.name,
       description: opts.description,
       compression: settings.defaultCompression,
+      ...(storageClass ? { storageClass } : {}),
       keyId,
       signal,
       onProgress,
     }));
     deps.log.info(`Froze ${label} into archive ${archive.id} (${archive.name}) of ${vault.name}: ${archive.state}`);
     deps.vaults.markArchivesStale();
-    void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}, ${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}.`);
+    const torn = changedFilesWarning(archive);
+    if (torn) void vscode.window.showWarningMessage(`Froze ${label} into "${archive.name}" (${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}, but ${torn}`);
+    else void vscode.window.showInformationMessage(`Froze ${label} into "${archive.name}" (${archive.fileCount} file${archive.fileCount === 1 ? '' : 's'}, ${archive.encryption ? 'encrypted' : 'not encrypted'}) in ${vault.name}.`);
     return archive;
   },
 };

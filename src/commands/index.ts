@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import { registerCommand } from '../platform/commandRegistry';
+import { acknowledgeCatalogue, showCatalogueNotice } from './acknowledgeCatalogue';
+import { addBucket, createBucket } from './createBucket';
 import { cleanUpCatalogue } from './cleanUpCatalogue';
 import { createVault } from './createVault';
 import type { CommandDeps, FreezerCommand } from './deps';
@@ -23,12 +25,17 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 
 /** Every command of this area (the dialogs register theirs in src/webviews). */
 export const COMMANDS: readonly FreezerCommand[] = [
-  createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
+  createVault, createBucket, addBucket, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, cleanUpCatalogue,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice, cleanUpCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  return COMMANDS.map((c) => registerCommand(deps.log, c.id, (...args: unknown[]) => c.run(deps, ...args)));
+  // Every command reminds of a recreated catalogue, except those that deal with it.
+  const quiet = new Set([acknowledgeCatalogue.id, showCatalogueNotice.id, showLog.id]);
+  return COMMANDS.map((c) => registerCommand(deps.log, c.id, (...args: unknown[]) => {
+    if (!quiet.has(c.id)) deps.catalogueNotice.remind();
+    return c.run(deps, ...args);
+  }));
 }

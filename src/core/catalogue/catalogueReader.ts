@@ -121,14 +121,14 @@ export class CatalogueReader {
   /** Members of an archive in tar order (by offset, then path). */
   archiveMembers(archiveId: number, page: { limit?: number; offset?: number } = {}): MemberRecord[] {
     const rows = this.sql.all(
-      `SELECT m.dir_id, m.name, f.size, f.sha256, f.mtime, m.tar_offset FROM members m JOIN files f ON f.id = m.file_id
+      `SELECT m.dir_id, m.name, f.size, f.sha256, f.mtime, m.tar_offset, m.changed FROM members m JOIN files f ON f.id = m.file_id
        WHERE m.archive_id = ? ORDER BY m.tar_offset, m.id LIMIT ? OFFSET ?`,
       [archiveId, page.limit ?? -1, page.offset ?? 0],
     );
     const dirs = new Map<number, string[]>();
     return rows.map((r) => ({
       archiveId, path: joinCataloguePath([...this.dirSegments(num(r[0]), dirs), str(r[1])]), name: str(r[1]),
-      size: num(r[2]), sha256: blobToHex(r[3]), mtimeMs: numOrNull(r[4]), tarOffset: numOrNull(r[5]),
+      size: num(r[2]), sha256: blobToHex(r[3]), mtimeMs: numOrNull(r[4]), tarOffset: numOrNull(r[5]), changed: bool(r[6]),
     }));
   }
 
@@ -171,14 +171,14 @@ export class CatalogueReader {
     if (dirId === undefined) return [];
     const full = joinCataloguePath([...segs, name as string]);
     return this.sql.all(
-      `SELECT a.id, a.glacier_id, a.vault_id, v.name, a.created, a.uploaded, a.deleted_remote, f.size, f.sha256, f.mtime, m.tar_offset
+      `SELECT a.id, a.glacier_id, a.vault_id, v.name, a.created, a.uploaded, a.deleted_remote, f.size, f.sha256, f.mtime, m.tar_offset, m.changed
        FROM members m JOIN files f ON f.id = m.file_id JOIN archives a ON a.id = m.archive_id JOIN vaults v ON v.id = a.vault_id
        WHERE m.dir_id = ? AND m.name = ? ORDER BY a.created DESC, a.id DESC`,
       [dirId, name as string],
     ).map((r) => ({
       path: full, archiveId: num(r[0]), glacierId: strOrNull(r[1]), vaultId: num(r[2]), vaultName: str(r[3]),
       archived: str(r[4]), uploaded: strOrNull(r[5]), deletedRemote: bool(r[6]), size: num(r[7]), sha256: blobToHex(r[8]),
-      mtimeMs: numOrNull(r[9]), tarOffset: numOrNull(r[10]),
+      mtimeMs: numOrNull(r[9]), tarOffset: numOrNull(r[10]), changed: bool(r[11]),
     }));
   }
 

@@ -177,7 +177,7 @@ export class CatalogueTx extends CatalogueReader {
       if (!this.sql.get('SELECT 1 FROM members WHERE dir_id = ? AND name = ? LIMIT 1', [dirId, name])) {
         delta.set(dirId, (delta.get(dirId) ?? 0) + 1);
       }
-      this.sql.run('INSERT INTO members (archive_id, file_id, dir_id, name, tar_offset) VALUES (?, ?, ?, ?, ?)', [archiveId, fileId as number, dirId, name, m.tarOffset ?? null]);
+      this.sql.run('INSERT INTO members (archive_id, file_id, dir_id, name, tar_offset, changed) VALUES (?, ?, ?, ?, ?, ?)', [archiveId, fileId as number, dirId, name, m.tarOffset ?? null, m.changed ? 1 : 0]);
       n++;
     }
     this.applyFolderCounts(delta);

@@ -73,6 +73,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN expires TEXT;
   CREATE TABLE store_sessions (key TEXT PRIMARY KEY, state TEXT NOT NULL, updated TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // v4: members whose file changed while it was frozen (stored as read, not a clean copy).
+  `
+  ALTER TABLE members ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -89,6 +89,8 @@ export interface MemberInput {
   mtimeMs?: number | null;
   /** Offset of the member's tar header inside the (unencrypted, uncompressed) tar stream. */
   tarOffset?: number | null;
+  /** The file changed while it was being frozen: the archive holds it as read, not a clean copy. */
+  changed?: boolean;
 }
 
 export interface MemberRecord {
@@ -99,6 +101,8 @@ export interface MemberRecord {
   sha256: string;
   mtimeMs: number | null;
   tarOffset: number | null;
+  /** Changed while it was being frozen (see MemberInput.changed). */
+  changed: boolean;
 }
 
 /** A file identity: what "already frozen" compares. */
@@ -148,6 +152,8 @@ export interface FileVersion {
   sha256: string;
   mtimeMs: number | null;
   tarOffset: number | null;
+  /** Changed while it was being frozen: this version is not a clean copy. */
+  changed: boolean;
 }
 
 export type JobAction = 'ArchiveRetrieval' | 'InventoryRetrieval' | (string & {});

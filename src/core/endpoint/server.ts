@@ -92,7 +92,7 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
       return;
     }
     const err = e instanceof AwsError ? e : new AwsError(500, 'InternalFailure', `Local endpoint error: ${(e as Error)?.message ?? String(e)}`);
-    if (res.destroyed || req.socket.destroyed) return;
+    if (res.destroyed || !req.socket || req.socket.destroyed) return;
     sendError(protocol, req, res, err);
   }
 }

@@ -5,6 +5,7 @@ import { GlacierClients } from './clients';
 import { DEFAULT_POLL_TIME_SECONDS } from './config';
 import { JobInfo, toJobInfo } from './jobs';
 import { errText } from './multipartUploader';
+import { parseS3Notification, type S3RestoreEvent } from '../s3/notifications';
 
 export type ParsedNotification = { ok: true; job: JobInfo; via: 'sns' | 'raw' } | { ok: false; reason: string };
 
@@ -54,6 +55,8 @@ export interface NotificationListenerOptions {
    * redelivery after the queue's visibility timeout. Unknown jobs are the handler's to ignore.
    */
   onJob: (job: JobInfo) => Promise<void> | void;
+  /** Called for S3 restore events on the same queue (bucket stores); without it they are ignored. */
+  onS3Restore?: (events: S3RestoreEvent[]) => Promise<void> | void;
   logger?: Logger;
   waitTimeSeconds?: number;
   signal?: AbortSignal;
@@ -103,7 +106,17 @@ export function startNotificationListener(opts: NotificationListenerOptions): No
   const handle = async (m: Message) => {
     const parsed = parseJobNotification(m.Body);
     if (!parsed.ok) {
-      log.warn('Ignoring SQS message %s: %s', m.MessageId ?? '?', parsed.reason);
+      const s3 = opts.onS3Restore ? parseS3Notification(m.Body) : undefined;
+      if (s3?.ok) {
+        try {
+          await opts.onS3Restore!(s3.events);
+          await remove(m);
+        } catch (e) {
+          log.error('Handling S3 restore events (%s) failed (%s); they will be delivered again', s3.events.map((x) => x.key).join(', '), errText(e));
+        }
+        return;
+      }
+      log.warn('Ignoring SQS message %s: %s%s', m.MessageId ?? '?', parsed.reason, s3 && !s3.ok ? `; ${s3.reason}` : '');
       await remove(m);
       return;
     }

@@ -10,8 +10,13 @@ import type { S3Clients } from './clients';
 import { partsOf } from './layout';
 import { mapS3Error } from './s3Errors';
 
-/** One part-aligned GET: part `index` of `segment`. */
+/** One verified GET: block (or, for layouts without blocks, part) `index` of `segment`. */
 interface Piece { segment: SegmentLayout; index: number; start: number; end: number }
+
+/** The units a segment's ranged GETs are checked in: its blocks, else its parts. */
+function unitsOf(seg: SegmentLayout): { size: number; sha256: string[] } {
+  return seg.blockSize && seg.blockSha256?.length ? { size: seg.blockSize, sha256: seg.blockSha256 } : { size: seg.partSize, sha256: seg.partSha256 };
+}
 
 /**
  * The part-aligned pieces covering archive bytes [range.start, range.end], from as few segments as
@@ -33,7 +38,7 @@ export function piecesFor(segments: readonly SegmentLayout[], range: ByteRange):
     if (!seg) break;
     const from = pos - seg.offset;
     const to = Math.min(range.end + 1, seg.offset + seg.size) - seg.offset;
-    partsOf(seg.size, seg.partSize).forEach((p, index) => {
+    partsOf(seg.size, unitsOf(seg).size).forEach((p, index) => {
       if (p.end > from && p.start < to) out.push({ segment: seg as SegmentLayout, index, start: p.start, end: p.end });
     });
     pos = seg.offset + to;
@@ -41,7 +46,7 @@ export function piecesFor(segments: readonly SegmentLayout[], range: ByteRange):
   return out;
 }
 
-/** The part-aligned archive range that holds [range.start, range.end]. */
+/** The block-aligned archive range that holds [range.start, range.end]. */
 export function partAlignedRange(segments: readonly SegmentLayout[], range: ByteRange): ByteRange {
   const pieces = piecesFor(segments, range);
   if (!pieces.length) throw new FreezerError('InvalidRange', `Bytes ${range.start}-${range.end} are not in this archive.`);
@@ -49,8 +54,8 @@ export function partAlignedRange(segments: readonly SegmentLayout[], range: Byte
 }
 
 /**
- * GETs archive bytes `range` (part-aligned) from restored segments into `dest`: each part's bytes are
- * checked against the SHA-256 S3 verified at upload before they are written; a short or wrong body is
+ * GETs archive bytes `range` (block-aligned) from restored segments into `dest`: each block's bytes are
+ * checked against the SHA-256 recorded at upload before they are written; a short or wrong body is
  * fetched again, then `ChecksumMismatch`. Bytes land in `<dest>.partial`, renamed once all are in.
  */
 export async function downloadRange(o: {
@@ -58,7 +63,7 @@ export async function downloadRange(o: {
   signal?: AbortSignal; onProgress?: (p: { bytesDone: number; totalBytes: number }) => void; logger?: Logger;
 }): Promise<number> {
   const log = o.logger ?? nullLogger;
-  const pieces = piecesFor(o.segments, o.range);
+  const pieces = runsOf(piecesFor(o.segments, o.range));
   const total = o.range.end - o.range.start + 1;
   const partial = `${o.dest}.partial`;
   const fh = await fs.open(partial, 'w');
@@ -72,14 +77,15 @@ export async function downloadRange(o: {
     await fh.truncate(total);
     const worker = async () => {
       while (!stop.signal.aborted) {
-        const p = pieces[next++];
-        if (!p) return;
+        const run = pieces[next++];
+        if (!run) return;
+        const p = { segment: run[0].segment, start: run[0].start, end: run[run.length - 1].end };
         try {
-          const body = await withRetry(() => fetchPiece(o.clients, o.bucket, p, stop.signal), {
-            attempts: 4, signal: stop.signal, onRetry: (e, n) => log.warn('Reading part %d of %s failed (%s), attempt %d', p.index + 1, p.segment.key, errText(e), n + 1),
+          const body = await withRetry(() => fetchRun(o.clients, o.bucket, run, stop.signal), {
+            attempts: 4, signal: stop.signal, onRetry: (e, n) => log.warn('Reading bytes %d-%d of %s failed (%s), attempt %d', p.start, p.end - 1, p.segment.key, errText(e), n + 1),
           });
           const at = p.segment.offset + p.start - o.range.start;
-          if (at < 0 || at + body.length > total) throw new FreezerError('InvalidRange', `Part ${p.index + 1} of ${p.segment.key} falls outside the range being downloaded.`);
+          if (at < 0 || at + body.length > total) throw new FreezerError('InvalidRange', `Bytes ${p.start}-${p.end - 1} of ${p.segment.key} fall outside the range being downloaded.`);
           await fh.write(body, 0, body.length, at);
           done += body.length;
           o.onProgress?.({ bytesDone: done, totalBytes: total });
@@ -105,18 +111,39 @@ export async function downloadRange(o: {
   return done;
 }
 
-async function fetchPiece(c: S3Clients, bucket: string, p: Piece, signal: AbortSignal): Promise<Buffer> {
+/** Longest single GET: consecutive blocks of one segment are fetched together up to this size. */
+const MAX_RUN = 16 * 1024 * 1024;
+
+function runsOf(pieces: Piece[]): Piece[][] {
+  const runs: Piece[][] = [];
+  for (const p of pieces) {
+    const last = runs[runs.length - 1];
+    const prev = last?.[last.length - 1];
+    if (prev && prev.segment === p.segment && prev.end === p.start && p.end - last[0].start <= MAX_RUN) last.push(p);
+    else runs.push([p]);
+  }
+  return runs;
+}
+
+/** One GET for a run of blocks; each block's SHA-256 is checked before any byte is used. */
+async function fetchRun(c: S3Clients, bucket: string, run: Piece[], signal: AbortSignal): Promise<Buffer> {
+  const seg = run[0].segment;
+  const start = run[0].start;
+  const end = run[run.length - 1].end;
   let body: Buffer;
   try {
-    const out = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key: p.segment.key, Range: `bytes=${p.start}-${p.end - 1}` }), { abortSignal: signal });
-    if (!out.Body) throw new FreezerError('ShortRead', `S3 returned no body for ${p.segment.key}.`);
+    const out = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key: seg.key, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
+    if (!out.Body) throw new FreezerError('ShortRead', `S3 returned no body for ${seg.key}.`);
     body = Buffer.from(await out.Body.transformToByteArray());
   } catch (e) {
-    throw mapS3Error(e, { bucket, key: p.segment.key });
+    throw mapS3Error(e, { bucket, key: seg.key });
   }
-  if (body.length !== p.end - p.start) throw new FreezerError('ShortRead', `Got ${body.length} bytes of part ${p.index + 1} of ${p.segment.key}, expected ${p.end - p.start}.`);
-  const sha = createHash('sha256').update(body).digest('base64');
-  // Retryable (TreeHashMismatch is our retry loop's "wrong bytes" code): a damaged transfer is fetched again.
-  if (sha !== p.segment.partSha256[p.index]) throw new FreezerError('TreeHashMismatch', `Part ${p.index + 1} of ${p.segment.key} has SHA-256 ${sha}, but S3 stored ${p.segment.partSha256[p.index]}.`);
+  if (body.length !== end - start) throw new FreezerError('ShortRead', `Got ${body.length} bytes of ${seg.key} (bytes ${start}-${end - 1}), expected ${end - start}.`);
+  const hashes = unitsOf(seg).sha256;
+  for (const p of run) {
+    const sha = createHash('sha256').update(body.subarray(p.start - start, p.end - start)).digest('base64');
+    // Retryable (TreeHashMismatch is our retry loop's "wrong bytes" code): a damaged transfer is fetched again.
+    if (sha !== hashes[p.index]) throw new FreezerError('TreeHashMismatch', `Bytes ${p.start}-${p.end - 1} of ${seg.key} have SHA-256 ${sha}, but Freezer stored ${hashes[p.index]}.`);
+  }
   return body;
 }

@@ -5,6 +5,8 @@ import type { SegmentLayout } from '../storage/coldStore';
 import { partsOf, segmentKey, type SegmentSpan } from './layout';
 
 const READ = 4 * 1024 * 1024;
+/** Ranged GETs are verified in blocks of this size, so a one-file restore reads little more than the file. */
+export const BLOCK_SIZE = 1024 * 1024;
 
 /**
  * One sequential read of the archive file before upload: each segment's SHA-256 and each part's
@@ -23,6 +25,9 @@ export async function hashSegments(file: string, opts: { prefix: string; archive
       const own = size - overlap;
       const seg = createHash('sha256');
       const partSha256: string[] = [];
+      const blockSha256: string[] = [];
+      let block = createHash('sha256');
+      let inBlock = 0;
       for (const p of partsOf(size, opts.partSize)) {
         const part = createHash('sha256');
         for (let pos = p.start; pos < p.end;) {
@@ -33,12 +38,24 @@ export async function hashSegments(file: string, opts: { prefix: string; archive
           const chunk = buf.subarray(0, bytesRead);
           part.update(chunk);
           seg.update(chunk);
+          for (let at = 0; at < chunk.length;) {
+            const take = Math.min(chunk.length - at, BLOCK_SIZE - inBlock);
+            block.update(chunk.subarray(at, at + take));
+            inBlock += take;
+            at += take;
+            if (inBlock === BLOCK_SIZE) {
+              blockSha256.push(block.digest('base64'));
+              block = createHash('sha256');
+              inBlock = 0;
+            }
+          }
           if (pos < own) whole.update(chunk.subarray(0, Math.min(chunk.length, own - pos)));
           pos += bytesRead;
         }
         partSha256.push(part.digest('base64'));
       }
-      segments.push({ key: segmentKey(opts.prefix, opts.archiveId, s), offset, size, overlap, sha256: seg.digest('hex'), partSize: opts.partSize, partSha256 });
+      if (inBlock > 0 || blockSha256.length === 0) blockSha256.push(block.digest('base64'));
+      segments.push({ key: segmentKey(opts.prefix, opts.archiveId, s), offset, size, overlap, sha256: seg.digest('hex'), partSize: opts.partSize, partSha256, blockSize: BLOCK_SIZE, blockSha256 });
     }
   } finally {
     await fh.close();

@@ -11,7 +11,7 @@ import { Logger, nullLogger } from '../log';
 import type { PutProgress, SegmentLayout } from '../storage/coldStore';
 import type { S3Clients } from './clients';
 import { partsOf } from './layout';
-import { isNotFound, mapS3Error } from './s3Errors';
+import { errName, isNotFound, mapS3Error } from './s3Errors';
 import { compositeSha256 } from './segmentHashes';
 import type { ArchiveStorageClass } from './storageClass';
 
@@ -102,7 +102,11 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
     if (sha !== seg.partSha256[index]) throw new FreezerError('FileChanged', `${o.file} changed since its upload began (part ${index + 1} of ${seg.key}); freeze the files again.`);
     return { body, sha, md5: o.clients.compat ? createHash('md5').update(body).digest('base64') : undefined };
   };
-  const retry = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, {
+  // BadDigest: S3 got other bytes than we hashed (a corrupted transfer): worth sending again.
+  const retry = <T>(what: string, fn: () => Promise<T>) => withRetry(() => fn().catch((e: unknown) => {
+    if (errName(e) === 'BadDigest' || errName(e) === 'InvalidDigest') throw new FreezerError('Transient', `S3 refused the bytes of ${what.toLowerCase()} as damaged in transit (${errName(e)}).`, { cause: e });
+    throw e;
+  }), {
     attempts: o.attempts ?? 4, signal: stop.signal,
     onRetry: (e, n) => log.warn('%s failed (%s), attempt %d', what, errText(e), n + 1),
   });
@@ -266,7 +270,9 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
   }
   if (o.signal?.aborted) throw new CancellationError();
   if (failure !== undefined) {
-    if (CancellationError.is(failure) || FreezerError.is(failure)) throw failure;
+    if (CancellationError.is(failure)) throw failure;
+    const mapped = mapS3Error(failure, { bucket: o.bucket });
+    if (FreezerError.is(mapped) && mapped.code !== 'Transient') throw mapped;
     const why = isRetryableError(failure) ? 'kept failing' : 'was refused';
     throw new FreezerError('UploadPartFailed', `Uploading to s3://${o.bucket} ${why}: ${errText(mapS3Error(failure, { bucket: o.bucket }))}. The upload is kept: run it again to resume with what is missing.`, { cause: failure });
   }

@@ -1,4 +1,4 @@
-import { Catalogue } from '../catalogue';
+import { Catalogue, RECREATED_SETTING } from '../catalogue';
 import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import { cleanUpCatalogue } from './catalogueMaintenance';
@@ -14,6 +14,8 @@ import { effectiveFilters, scanSelection } from './selection';
 import type { FreezerService, ServiceOptions } from './service';
 import { ServiceContext } from './serviceContext';
 import * as vaults from './vaultOperations';
+import { addBucket } from './bucketOperations';
+import { closeBucketStores } from './bucketStores';
 
 /** Background work dispose() waits for; its failures are logged, not thrown. */
 function track(ctx: ServiceContext, p: Promise<void>): void {
@@ -32,6 +34,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
   const clients = createClients(opts.glacier);
   const ctx = new ServiceContext(opts, catalogue, clients);
   opts.log.info('Freezer service: catalogue %s, upload folder %s, %s', catalogue.file, opts.uploadFolder, describeConfig(opts.glacier));
+  // Keys are found through the key store, not the catalogue: a recreated catalogue gets them back here.
+  await keys.syncKeys(ctx).catch((e: unknown) => opts.log.warn('Could not compare the key store with the catalogue: %s', (e as Error)?.message ?? String(e)));
   let disposed = false;
 
   return {
@@ -44,6 +48,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
       // Requests in flight fail at once; long operations then stop as cancelled (uploads paused, their
       // session kept for resume) and must finish their catalogue writes before it closes.
       clients.destroy();
+      closeBucketStores(ctx);
       await Promise.allSettled([...ctx.operations]);
       await catalogue.write(() => undefined).catch(() => undefined);
       catalogue.close();
@@ -53,6 +58,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     createVault: (name) => vaults.createVault(ctx, name),
     removeVault: (name) => vaults.removeVault(ctx, name),
     requestInventory: (vault) => vaults.requestInventory(ctx, vault),
+    addBucket: (location, o) => addBucket(ctx, location, o),
 
     listArchives: (vault, page) => archives.listArchives(ctx, vault, page),
     getArchive: (id) => archives.getArchive(ctx, id),
@@ -64,6 +70,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     resumeUploads: (signal) => ctx.track(() => resumeUploads(ctx, signal)),
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
+    estimateRemoval: (id) => archives.estimateRemoval(ctx, id),
     estimateRetrieval: (id, opts) => archives.estimateRetrieval(ctx, id, opts),
     async retrieveArchive(id, tier, o) {
       const job = await archives.retrieveArchive(ctx, id, tier, o);
@@ -87,6 +94,12 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     exportKey: (id, form) => keys.exportKey(ctx, id, form),
     importKey: (json, label) => keys.importKey(ctx, json, label),
     setDefaultKey: (id) => keys.setDefaultKey(ctx, id),
+
+    catalogueNotice: () => catalogue.recreatedNotice(),
+    async acknowledgeCatalogueNotice() {
+      await catalogue.write((tx) => tx.deleteSetting(RECREATED_SETTING));
+      ctx.emit('settings');
+    },
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
     cleanUpCatalogue: () => cleanUpCatalogue(ctx),

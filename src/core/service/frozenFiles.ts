@@ -62,6 +62,7 @@ export async function listVersions(ctx: ServiceContext, file: string): Promise<F
       archiveName: archiveName(info.a),
       vault: v.vaultName,
       frozenAt: v.archived,
+      ...(v.changed ? { changedDuringFreeze: true as const } : {}),
       memberPath,
       archiveState: info.state,
     });

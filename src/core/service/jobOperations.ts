@@ -10,9 +10,10 @@ import { decodePlan, downloadRetrieval } from './archiveOperations';
 import { mergeInventoryJob } from './inventoryOperation';
 import { applyPartialRetrieval, partialRangeOf } from './partialRetrieval';
 import { restoreLocal } from './restoreOperation';
+import { applyBucketJob, onS3RestoreEvents, refreshBucketJobs } from './bucketRestore';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo } from './types';
-import { toJobInfo } from './viewModels';
+import { NOT_APPLIED_PREFIX, toJobInfo } from './viewModels';
 import { count } from '../words';
 
 export async function listJobs(ctx: ServiceContext, vault?: string): Promise<JobInfo[]> {
@@ -30,7 +31,9 @@ export async function listJobs(ctx: ServiceContext, vault?: string): Promise<Job
  */
 export async function refreshJobs(ctx: ServiceContext, signal: AbortSignal = ctx.lifetime.signal): Promise<JobInfo[]> {
   await discoverJobs(ctx, signal);
+  await refreshBucketJobs(ctx, signal, (j) => actOnJob(ctx, j, signal));
   for (const j of await ctx.catalogue.listJobs({ status: 'InProgress' })) {
+    if (j.ticket) continue; // bucket restores: asked above
     try {
       await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, signal), 'DescribeJob', signal);
     } catch (e) {
@@ -51,7 +54,7 @@ export async function refreshJobs(ctx: ServiceContext, signal: AbortSignal = ctx
 /** Jobs at AWS the catalogue does not know (started elsewhere) are added, matched to archives by id. */
 async function discoverJobs(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
   for (const v of await ctx.catalogue.listVaults()) {
-    if (v.region !== ctx.region) continue;
+    if (v.region !== ctx.region || v.kind === 'bucket') continue;
     let remote: GlacierJob[];
     try {
       remote = await listAwsJobs(ctx.clients, v.name, { signal });
@@ -164,6 +167,14 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
         await mergeInventoryJob(ctx, j);
         return;
       }
+      if (j.ticket) {
+        const plan = decodePlan(j.description);
+        const files = await applyBucketJob(ctx, j, plan.members, !!plan.flatten, signal);
+        ctx.log.info('Restore %s: restored %d file(s)%s', j.jobId, files.length, j.restoreTarget ? ` into ${j.restoreTarget}` : '');
+        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+        ctx.emit('jobs', 'archives');
+        return;
+      }
       const whole = await ctx.requireArchive(j.archiveId!);
       const part = partialRangeOf(j, whole);
       if (part && j.restoreTarget) {
@@ -177,7 +188,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
       let restored: string | undefined;
       if (j.restoreTarget) {
         const plan = decodePlan(j.description);
-        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, signal }, { flatten: plan.flatten });
+        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, onExisting: plan.onExisting, signal }, { flatten: plan.flatten });
         ctx.log.info('Job %s: restored %s into %s', j.jobId, count(files.length, 'file'), j.restoreTarget);
         restored = restoredMessage(files.length, j.restoreTarget);
       }
@@ -186,7 +197,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     } catch (e) {
       if (CancellationError.is(e) || !FreezerError.is(e) || isRetryableError(e)) throw e;
       ctx.log.error('Job %s completed but could not be applied: %s', j.jobId, e.message);
-      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `Not applied: ${e.message}` }));
+      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `${NOT_APPLIED_PREFIX}${e.message}` }));
       ctx.emit('jobs');
     }
   }, { wait: false }); // another process applying it already: nothing to do here
@@ -209,6 +220,7 @@ export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promi
         clients: ctx.clients, queueUrl, logger: ctx.log, signal: stop, waitTimeSeconds: ctx.opts.glacier.pollTimeSeconds,
         // A stop interrupts the download at a checkpoint; the message comes again and the download resumes.
         onJob: (job) => handleJobUpdate(ctx, job, 'notification', stop),
+        onS3Restore: (events) => onS3RestoreEvents(ctx, events, stop, (j) => actOnJob(ctx, j, stop)),
       }).done;
     } else {
       ctx.log.info('No notification queue configured: checking jobs every %d s', Math.round(interval / 1000));

@@ -3,14 +3,25 @@
  * core. Front ends see these view models only, never catalogue rows or SDK shapes, so the storage and
  * the AWS calls can change without touching the UI.
  */
+import type { OnExisting } from '../archive/placeFile';
 import type { Compression } from '../archive/description';
 import type { KeyAlgorithm } from '../crypto/keys';
 
 export type ArchiveState = 'building' | 'uploading' | 'local' | 'liquid' | 'frozen' | 'melting' | 'melted' | 'invalid';
 export type Tier = 'Expedited' | 'Standard' | 'Bulk';
 
+export type StorageClass = 'DEEP_ARCHIVE' | 'GLACIER' | 'GLACIER_IR';
+
+/** A store: a Glacier vault, or an S3 bucket with an optional key prefix (`name` s3://bucket/prefix). */
 export interface VaultInfo {
+  /** The vault's name, or the bucket store's s3://bucket/prefix. */
   name: string;
+  /** Absent on vaults (the kind of every store before buckets). */
+  kind?: 'vault' | 'bucket';
+  bucket?: string;
+  prefix?: string;
+  /** Bucket stores: the class new archives get unless the user picks another (the last one picked). */
+  storageClass?: StorageClass;
   arn?: string;
   region: string;
   createdAt?: string;
@@ -37,8 +48,14 @@ export interface ArchiveInfo {
   localFile?: string;
   compression: Compression;
   encryption: { format: 'fzr1' | 'legacy-cbc'; keyId?: string } | null;
+  /** Bucket archives: the segments' S3 storage class. */
+  storageClass?: StorageClass;
+  /** Bucket archives that are `melted`: when the restored copy expires. */
+  restoredUntil?: string;
   /** Set while building/uploading/downloading in this process. */
   activity?: ActivityProgress;
+  /** After a freeze: files (absolute paths) that changed while they were read, stored as read, not clean. */
+  changedFiles?: string[];
 }
 
 export type ActivityPhase = 'scanning' | 'hashing' | 'packing' | 'uploading' | 'downloading' | 'restoring';
@@ -68,8 +85,10 @@ export interface JobInfo {
   statusMessage?: string;
   createdAt: string;
   completedAt?: string;
-  /** When Freezer downloaded or applied the output. */
+  /** When Freezer downloaded or applied the output (or gave up on it: see `notApplied`). */
   executedAt?: string;
+  /** Why the completed job's output could not be applied (its restore did not happen): never "done". */
+  notApplied?: string;
   sizeBytes?: number;
   restoreTarget?: string;
   /** Why Freezer started this job by itself (an automatic inventory). */
@@ -99,6 +118,8 @@ export interface FileVersion {
   copies?: number;
   /** Names of the other archives holding it. */
   alsoIn?: string[];
+  /** The file changed while it was being frozen: this version holds it as read, not a clean copy. */
+  changedDuringFreeze?: true;
 }
 
 export type SelectionReason = 'backup' | 'exclusionPath' | 'alreadyFrozen' | 'manual' | 'regex';
@@ -134,6 +155,8 @@ export interface FreezeRequest {
   name?: string;
   description?: string;
   compression?: Compression;
+  /** Bucket stores: the storage class (default: the store's last one, else DEEP_ARCHIVE); remembered per store. */
+  storageClass?: StorageClass;
   /** Key id to encrypt with; null for no encryption; undefined for the default key. */
   keyId?: string | null;
   filters?: SelectionFilters;
@@ -163,6 +186,31 @@ export interface RetrievalEstimate {
   pricesAsOf: string;
   region: string;
   tiers: { tier: Tier; costUsd: number; typicalHours: string }[];
+  /** Bucket archives: the restore planner's view (objects, bytes restored and downloaded, per-tier costs). */
+  plan?: {
+    /** Segment objects restored, and how many the archive has. */
+    objects: number;
+    archiveObjects: number;
+    restoreBytes: number;
+    downloadBytes: number;
+    days: number;
+    storageClass: StorageClass;
+    /** True when some price is not known exactly (region not in the table, unverified figure). */
+    approximate: boolean;
+    /** Tiers the class does not offer, with why (Expedited for DEEP_ARCHIVE). */
+    unavailable: { tier: Tier; reason: string }[];
+    /** The plan in words, as shown before anything is requested. */
+    lines: string[];
+  };
+}
+
+/** What removing an archive now costs on top: the rest of its class's minimum storage duration. */
+export interface RemovalEstimate {
+  archiveId: number;
+  earlyDeletionUsd: number;
+  /** When removing costs nothing extra. */
+  freeFrom?: string;
+  text: string;
 }
 
 export interface RestoreRequest {
@@ -170,7 +218,14 @@ export interface RestoreRequest {
   to: string;
   /** Member paths; all when omitted. */
   members?: string[];
+  /** Same as `onExisting: 'replace'`. */
   overwrite?: boolean;
+  /**
+   * Existing files that differ from the archive's: fail (default, TargetExists), replace, keep both,
+   * skip, or ask (the extension's prompt). Files with the same SHA-256 are always left as they are. A
+   * restore that waits for a retrieval keeps a fixed policy for when it completes (asking becomes fail).
+   */
+  onExisting?: OnExisting;
   /** Tier of the retrieval started when the archive is not local (default Standard). */
   tier?: Tier;
   signal?: AbortSignal;
@@ -180,7 +235,11 @@ export interface RestoreRequest {
 export interface RestoreResult {
   /** 'restored' when the files are on disk; 'retrieving' when a retrieval job had to be started first. */
   status: 'restored' | 'retrieving';
+  /** Files written (restored, replaced, or kept beside an existing one). */
   files: string[];
+  /** Existing files left as they were: the same content (unchanged) or by the user's choice (skipped). */
+  unchanged?: number;
+  skipped?: number;
   job?: JobInfo;
 }
 

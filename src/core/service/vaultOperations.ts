@@ -2,15 +2,26 @@ import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { initiateInventoryRetrieval } from '../glacier/retrieval';
 import * as vaults from '../glacier/vaults';
+import { isS3StoreName } from '../s3/storeRef';
+import { listBucketStores, reconcileBucket, removeBucketStore } from './bucketOperations';
 import { inventoryIfCountsDisagree } from './autoInventory';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, VaultInfo } from './types';
 import { toJobInfo } from './viewModels';
 import { count } from '../words';
 
-/** Vaults from AWS, recorded in the catalogue, with the catalogue's archive counts. */
+/** Stores: vaults from AWS (recorded in the catalogue, with its archive counts), then the catalogue's bucket stores. */
 export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
-  const remote = await vaults.listVaults(ctx.clients);
+  const buckets = await listBucketStores(ctx);
+  let remote;
+  try {
+    remote = await vaults.listVaults(ctx.clients);
+  } catch (e) {
+    // Accounts opened since 2025-12-15 cannot use Glacier vaults: their buckets still list.
+    if (!buckets.length) throw e;
+    ctx.log.warn('Listing Glacier vaults failed (%s); showing the S3 bucket stores only', (e as Error)?.message ?? String(e));
+    return buckets;
+  }
   await ctx.catalogue.write((tx) => {
     for (const v of remote) {
       tx.upsertVault({
@@ -33,7 +44,7 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     remoteArchiveCount: v.numberOfArchives,
     localArchiveCount: counts.get(v.name) ?? 0,
     ...(v.lastInventoryDate ? { lastInventory: v.lastInventoryDate } : {}),
-  }));
+  } as VaultInfo)).concat(buckets);
 }
 
 async function localCounts(ctx: ServiceContext): Promise<Map<string, number>> {
@@ -56,8 +67,9 @@ export async function createVault(ctx: ServiceContext, name: string): Promise<Va
   return { name, arn: v.arn, region: ctx.region, ...(v.creationDate ? { createdAt: v.creationDate } : {}), sizeBytes: v.sizeInBytes, remoteArchiveCount: v.numberOfArchives, localArchiveCount: 0 };
 }
 
-/** Removes an empty vault at AWS and from the catalogue. */
+/** Removes an empty vault at AWS and from the catalogue; a bucket store only when Freezer's prefix is empty. */
 export async function removeVault(ctx: ServiceContext, name: string): Promise<void> {
+  if (isS3StoreName(name)) return removeBucketStore(ctx, name);
   const v = await ctx.catalogue.findVault(name, ctx.region);
   if (v) {
     const live = (await ctx.catalogue.listArchives({ vaultId: v.id })).filter((a) => !a.deletedRemote && (a.glacierId || a.uploading || a.building));
@@ -74,6 +86,7 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
 /** `note` says why an inventory Freezer requested by itself was needed (the Jobs view shows it). */
 export async function requestInventory(ctx: ServiceContext, vault: string, note?: string): Promise<JobInfo> {
   const v = await ctx.vaultRecord(vault);
+  if (v.kind === 'bucket') return reconcileBucket(ctx, v);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateInventoryRetrieval(ctx.clients, { vault, snsTopic, description: 'Freezer inventory' });
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({

@@ -46,6 +46,9 @@ export interface SegmentLayout {
   /** Bytes per part (the last part may be shorter); `partSha256[i]` is part i's SHA-256 (base64), as S3 verified it. */
   partSize: number;
   partSha256: string[];
+  /** SHA-256 (base64) of each `blockSize` block of the segment (the last may be shorter): what a ranged GET is checked against. */
+  blockSize?: number;
+  blockSha256?: string[];
 }
 
 /** Where an archive's bytes are, as the store needs it to restore, read or delete it. */

@@ -75,7 +75,8 @@ export class FileVersionNode {
     item.contextValue = versionContext(v.archiveState);
     item.iconPath = stateIcon(v.archiveState);
     const copies = v.copies && v.copies > 1 ? ` · in ${v.copies} archives` : '';
-    item.description = `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}${copies}`;
+    item.description = `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}${copies}${v.changedDuringFreeze ? ' · changed while frozen' : ''}`;
+    if (v.changedDuringFreeze) item.iconPath = new vscode.ThemeIcon('warning');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(v.name)}** in **${escape(v.archiveName)}**\n\n`);
     md.appendMarkdown(table([
@@ -87,6 +88,7 @@ export class FileVersionNode {
       ['Vault', v.vault],
       ['SHA-256', v.sha256],
       ['Member', v.memberPath],
+      ['Warning', v.changedDuringFreeze ? 'The file changed while it was being frozen: this version holds it as read, not a clean copy.' : undefined],
     ]));
     item.tooltip = md;
     return item;

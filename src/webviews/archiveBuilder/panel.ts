@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../../core/archive/description';
 import { CancellationError, FreezerError } from '../../core/errors';
+import { changedFilesWarning } from '../../core/service/changedFilesWarning';
 import type { FreezerService } from '../../core/service/service';
 import type { ActivityProgress, FreezeRequest, KeyInfo } from '../../core/service/types';
 import { keyForNewArchive } from '../../platform/encryptionChoice';
@@ -287,7 +288,9 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
       try {
         const info = await svc.freeze(full);
         log.info(`Archive ${info.id} "${info.name}" frozen into vault ${info.vault} (${info.state})`);
-        void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
+        const torn = changedFilesWarning(info);
+        if (torn) void vscode.window.showWarningMessage(`Freezer: "${info.name}" is in vault ${info.vault}, but ${torn}`);
+        else void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
       } catch (e) {
         if (CancellationError.is(e) || abort.signal.aborted) {
           log.info(`Freezing "${req.name}" cancelled`);

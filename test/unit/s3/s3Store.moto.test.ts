@@ -90,7 +90,7 @@ test('without the catalogue\'s layout, a restore is planned from the manifest (w
     assert.deepEqual(plan.units.map((u) => u.id), [out.ref.segments![1].key]);
     assert.deepEqual(plan.tiers, ['Standard', 'Bulk'], 'no Expedited for DEEP_ARCHIVE');
     assert.equal(plan.bytesRestored, out.ref.segments![1].size);
-    assert.equal(plan.bytesToDownload, 5 * MIB);
+    assert.equal(plan.bytesToDownload, MIB, 'one verified 1 MiB block');
   } finally {
     keyed.close();
   }
@@ -113,6 +113,30 @@ test('a restore in progress says so; reading before it completes is a clear erro
     assert.ok(data.equals(await fs.readFile(got.path)));
   } finally {
     await moto.setRestoreProgression(0);
+  }
+});
+
+test('many segments: their restore state from one listing (HEAD where a server leaves RestoreStatus out)', async () => {
+  const many = new S3Store({ clients: createS3Clients(cfg()), bucket: BUCKET, segmentSize: MIB, partSize: 5 * MIB });
+  try {
+    const { file, data } = await makeFile('many.bin', 6 * MIB);
+    const out = await many.putArchive({ file, description: 'freezer/1;name=many;c=none;e=none', sessionKey: 'many', storageClass: 'GLACIER' });
+    assert.equal(out.ref.segments!.length, 6);
+    await moto.setRestoreProgression(2);
+    try {
+      const t = await many.requestRestore(await many.planRestore(out.ref), { tier: 'Expedited' });
+      const first = await many.status(t);
+      assert.equal(first.state, 'in-progress');
+      assert.equal(Object.keys(first.units ?? {}).length, 6);
+      let s = first;
+      for (let i = 0; i < 5 && s.state !== 'ready'; i++) s = await many.status(t);
+      assert.equal(s.state, 'ready');
+      assert.ok(data.equals(await fs.readFile((await many.download(t, path.join(dir, 'many.out'))).path)));
+    } finally {
+      await moto.setRestoreProgression(0);
+    }
+  } finally {
+    many.close();
   }
 });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Crc } from '../../hash/crc';
 import { header } from '../glacier/headers';
@@ -93,11 +93,15 @@ export async function receiveBody(req: IncomingMessage, plan: BodyPlan, file: st
   });
   const decoder = plan.chunked ? new AwsChunkedDecoder(plan.signedChunks) : undefined;
   const out = fs.createWriteStream(tmp);
+  // The request is piped, not pipelined: a bad body must not destroy the socket the error answer goes out on.
+  const first: Transform = decoder ?? hashing;
+  const onReqError = (e: Error): void => { first.destroy(e); };
+  req.on('error', onReqError);
+  req.on('aborted', () => first.destroy(s3Error(400, 'IncompleteBody', 'The connection closed before the whole body was received.')));
+  req.pipe(first);
   try {
-    const stages: (Readable | Transform | fs.WriteStream)[] = [req];
-    if (decoder) stages.push(decoder);
-    stages.push(hashing, out);
-    await (pipeline as (...s: unknown[]) => Promise<void>)(...stages);
+    if (decoder) await pipeline(decoder, hashing, out);
+    else await pipeline(hashing, out);
     if (size !== plan.length) throw s3Error(400, 'IncompleteBody', `You did not provide the number of bytes specified by the length header (${size} of ${plan.length}).`);
     const md5b64 = md5.digest('base64');
     if (plan.contentMd5 !== undefined && plan.contentMd5 !== md5b64) {
@@ -129,7 +133,11 @@ export async function receiveBody(req: IncomingMessage, plan: BodyPlan, file: st
     await syncDir(path.dirname(file));
     return { size, md5: Buffer.from(md5b64, 'base64').toString('hex'), crc64: crc64.value, digests };
   } catch (e) {
+    req.unpipe(first);
+    req.resume();
     await fsp.rm(tmp, { force: true });
     throw e;
+  } finally {
+    req.off('error', onReqError);
   }
 }
