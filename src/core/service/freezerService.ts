@@ -4,6 +4,7 @@ import { describeConfig } from '../glacier/config';
 import { cleanUpCatalogue } from './catalogueMaintenance';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
+import { rebuildStates, startCatalogueRebuild } from './catalogueRebuild';
 import { freeze, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
@@ -103,5 +104,16 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
     cleanUpCatalogue: () => cleanUpCatalogue(ctx),
+
+    async rebuildCatalogue(o) {
+      const states = await startCatalogueRebuild(ctx, o);
+      // A recreated catalogue warns until it is rebuilt: the user has now started that.
+      if (states.length && (await catalogue.recreatedNotice())) {
+        await catalogue.write((tx) => tx.deleteSetting(RECREATED_SETTING));
+        ctx.emit('settings');
+      }
+      return states;
+    },
+    catalogueRebuilds: () => rebuildStates(ctx),
   };
 }

@@ -9,6 +9,7 @@ import type { S3Config } from '../s3/clients';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
 import type { CleanUpResult } from './catalogueMaintenance';
+import type { CatalogueRebuild } from './catalogueRebuild';
 import type { LegacyImportCounts } from './legacyImportOperation';
 import type {
   ArchiveInfo, ArchiveMember, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
@@ -118,4 +119,14 @@ export interface FreezerService {
   // Maintenance
   /** Drops the file lists of archives gone from Glacier and disk, then files in no archive; says what went. */
   cleanUpCatalogue(): Promise<CleanUpResult>;
+
+  // Recovery
+  /**
+   * Rebuilds the catalogue of `stores` (default: every vault AWS lists) from the store alone: an
+   * inventory, then one retrieval of the newest catalogue snapshot. Returns at once with each rebuild's
+   * state; the jobs complete later (watchJobs / refreshJobs / the daemon apply them).
+   */
+  rebuildCatalogue(opts?: { stores?: string[]; tier?: Tier; restart?: boolean }): Promise<CatalogueRebuild[]>;
+  /** Where each rebuild stands (what it waits for, or what it brought back). */
+  catalogueRebuilds(): Promise<CatalogueRebuild[]>;
 }

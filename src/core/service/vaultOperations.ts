@@ -2,6 +2,7 @@ import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { initiateInventoryRetrieval } from '../glacier/retrieval';
 import * as vaults from '../glacier/vaults';
+import { knownSnapshots, snapshotsSetting } from './catalogueSnapshotUpload';
 import { isS3StoreName } from '../s3/storeRef';
 import { listBucketStores, reconcileBucket, removeBucketStore } from './bucketOperations';
 import { inventoryIfCountsDisagree } from './autoInventory';
@@ -31,9 +32,15 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     }
   });
   const counts = await localCounts(ctx);
+  // AWS counts Freezer's catalogue snapshots too; the user's archives are the rest.
+  const snapshots = new Map<string, number>();
+  for (const v of remote) snapshots.set(v.name, (await knownSnapshots(ctx, v.name)).length);
   // The catalogue and a vault disagree: an inventory finds out why (in the background, at most daily).
   void ctx.track(async () => {
-    for (const v of remote) await inventoryIfCountsDisagree(ctx, v, (name, note) => requestInventory(ctx, name, note));
+    for (const v of remote) {
+      const own = v.numberOfArchives === undefined ? undefined : Math.max(0, v.numberOfArchives - (snapshots.get(v.name) ?? 0));
+      await inventoryIfCountsDisagree(ctx, { ...v, numberOfArchives: own }, (name, note) => requestInventory(ctx, name, note));
+    }
   }).catch((e: unknown) => ctx.log.warn('Automatic inventory not requested: %s', e instanceof Error ? e.message : String(e)));
   return remote.map((v) => ({
     name: v.name,
@@ -41,7 +48,7 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     region: ctx.region,
     ...(v.creationDate ? { createdAt: v.creationDate } : {}),
     sizeBytes: v.sizeInBytes,
-    remoteArchiveCount: v.numberOfArchives,
+    remoteArchiveCount: v.numberOfArchives === undefined ? undefined : Math.max(0, v.numberOfArchives - (snapshots.get(v.name) ?? 0)),
     localArchiveCount: counts.get(v.name) ?? 0,
     ...(v.lastInventoryDate ? { lastInventory: v.lastInventoryDate } : {}),
   } as VaultInfo)).concat(buckets);
@@ -77,8 +84,11 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
       throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${count(live.length, 'archive')} in the catalogue. Remove ${live.length === 1 ? 'it' : 'them'} first.`);
     }
   }
+  // Freezer's own catalogue snapshots are not the user's archives: they go with the vault.
+  const snapshots = await knownSnapshots(ctx, name);
+  for (const s of snapshots) await deleteRemoteArchive(ctx, name, s.id);
   await vaults.deleteVault(ctx.clients, name);
-  if (v) await ctx.catalogue.write((tx) => tx.removeVault(v.id));
+  if (v) await ctx.catalogue.write((tx) => { tx.removeVault(v.id); if (snapshots.length) tx.deleteSetting(snapshotsSetting(name)); });
   ctx.emit('vaults', 'archives', 'jobs', 'files');
   ctx.log.info('Removed vault %s', name);
 }
