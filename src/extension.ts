@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FreezerService } from './core/service/service';
 import { registerCommands } from './commands';
+import { CatalogueNoticeUi } from './platform/catalogueNoticeUi';
 import { coreFactories } from './platform/coreFactories';
 import { FreezerSecrets } from './platform/secrets';
 import { ServiceHost } from './platform/serviceHost';
@@ -12,6 +13,7 @@ export interface FreezerApi {
   readonly log: vscode.LogOutputChannel;
   readonly host: ServiceHost;
   readonly views: FreezerViews;
+  readonly catalogueNotice: CatalogueNoticeUi;
   /** The service once built (rejects when Freezer is not configured). */
   ready(): Promise<FreezerService>;
 }
@@ -24,11 +26,12 @@ export function activate(context: vscode.ExtensionContext): FreezerApi {
   host = new ServiceHost(context, secrets, log, coreFactories);
   context.subscriptions.push(log, host);
   const views = registerViews(context, host);
-  context.subscriptions.push(...registerCommands({ host, secrets, log, ...views }));
+  const catalogueNotice = new CatalogueNoticeUi(host);
+  context.subscriptions.push(catalogueNotice, ...registerCommands({ host, secrets, log, catalogueNotice, ...views }));
   registerWebviews(context, { host, secrets, log });
   log.info(`Freezer ${context.extension.packageJSON.version} activated`);
   const h = host;
-  return { log, host: h, views, ready: () => h.ready() };
+  return { log, host: h, views, catalogueNotice, ready: () => h.ready() };
 }
 
 /** Closes the catalogue and the local endpoint cleanly (VS Code waits for this promise). */

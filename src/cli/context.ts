@@ -5,6 +5,7 @@ import { createFreezerService } from '../core/service/freezerService';
 import type { FreezerService } from '../core/service/service';
 import type { CliLogger } from './cliLogger';
 import type { CliSettings, ResolvedSettings } from './config';
+import { recreatedWarning } from './commands/catalogue';
 import { lockedKeyStore } from './lockedKeyStore';
 import type { Output } from './output';
 import { registerSecret } from './secrets';
@@ -56,6 +57,8 @@ export function toGlacierConfig(s: CliSettings): GlacierConfig {
 /** How this command wants the service: the daemon downloads every completed retrieval. */
 export interface ContextOptions {
   autoDownload?: boolean;
+  /** The command deals with the recreated-catalogue notice itself. */
+  quietCatalogueNotice?: boolean;
 }
 
 export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal, opts: ContextOptions = {}): CliContext {
@@ -83,7 +86,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
     const glacier = await glacierConfig();
     // Key exports hold key bytes: refuse a key file others can read before anything uses it.
     await checkPrivate(s.keys).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
-    return createFreezerService({
+    const svc = await createFreezerService({
       glacier,
       databasePath: s.database,
       uploadFolder: s.uploadFolder,
@@ -91,6 +94,10 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
     });
+    // Every command says so while the catalogue is a new one in place of a damaged one.
+    const notice = opts.quietCatalogueNotice ? undefined : await svc.catalogueNotice().catch(() => undefined);
+    if (notice) out.note(recreatedWarning(notice), true);
+    return svc;
   };
 
   return {

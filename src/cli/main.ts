@@ -89,7 +89,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const log = createCliLogger({ verbose: resolved.settings.verbose, trace: resolved.settings.trace ?? str(args.values.trace), info: name === 'daemon' || name === 'endpoint' || resolved.settings.verbose });
     for (const n of resolved.notes) log.debug('%s', n);
     log.debug('freezer %s %s (pid %d)', version, name, process.pid);
-    ctx = createContext(resolved, out, log, stopper.signal, { autoDownload: name === 'daemon' });
+    ctx = createContext(resolved, out, log, stopper.signal, { autoDownload: name === 'daemon', quietCatalogueNotice: name === 'catalogue' });
     const code = (await cmd.run(ctx, args)) ?? EXIT.ok;
     if (interrupted && name !== 'daemon' && name !== 'endpoint') return EXIT.interrupted;
     return code;

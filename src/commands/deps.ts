@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { CatalogueNoticeUi } from '../platform/catalogueNoticeUi';
 import type { FreezerSecrets } from '../platform/secrets';
 import type { ServiceHost } from '../platform/serviceHost';
 import type { FrozenFilesTree } from '../views/files/frozenFilesTree';
@@ -16,6 +17,7 @@ export interface CommandDeps {
   vaultsView: vscode.TreeView<VaultsTreeNode>;
   jobs: JobsTree;
   files: FrozenFilesTree;
+  catalogueNotice: CatalogueNoticeUi;
 }
 
 /** One command: its id (as in package.json) and what it does. Arguments let tests skip the prompts. */

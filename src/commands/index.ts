@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerCommand } from '../platform/commandRegistry';
+import { acknowledgeCatalogue, showCatalogueNotice } from './acknowledgeCatalogue';
 import { createVault } from './createVault';
 import type { CommandDeps, FreezerCommand } from './deps';
 import { disconnectArchive } from './disconnectArchive';
@@ -24,10 +25,15 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 export const COMMANDS: readonly FreezerCommand[] = [
   createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  return COMMANDS.map((c) => registerCommand(deps.log, c.id, (...args: unknown[]) => c.run(deps, ...args)));
+  // Every command reminds of a recreated catalogue, except those that deal with it.
+  const quiet = new Set([acknowledgeCatalogue.id, showCatalogueNotice.id, showLog.id]);
+  return COMMANDS.map((c) => registerCommand(deps.log, c.id, (...args: unknown[]) => {
+    if (!quiet.has(c.id)) deps.catalogueNotice.remind();
+    return c.run(deps, ...args);
+  }));
 }

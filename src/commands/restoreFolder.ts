@@ -1,8 +1,10 @@
+import type { ExistingPolicy } from '../core/archive/placeFile';
 import { FreezerError } from '../core/errors';
 import type { FreezerService } from '../core/service/service';
 import type { FileVersion, RestoreResult } from '../core/service/types';
 import type { FreezerCommand } from './deps';
 import { resolveFrozenFolder, resolveTargetFolder } from './pickers';
+import { askOnExisting } from './restoreConflicts';
 import { restoreMembers } from './restoreFlow';
 
 /** The newest version of every file at or below `folder`. */
@@ -24,10 +26,12 @@ async function newestVersions(svc: FreezerService, folder: string): Promise<File
 /** Restores the newest version of every file of a frozen folder, archive by archive. */
 export const restoreFolder: FreezerCommand = {
   id: 'freezer.restoreFolder',
-  async run(deps, arg?: unknown, target?: unknown, opts?: { tier?: string; overwrite?: boolean }): Promise<RestoreResult[]> {
+  async run(deps, arg?: unknown, target?: unknown, opts?: { tier?: string; overwrite?: boolean; onExisting?: ExistingPolicy }): Promise<RestoreResult[]> {
     const folder = await resolveFrozenFolder(deps, arg);
     const svc = await deps.host.ready();
     const versions = await newestVersions(svc, folder);
+    // One question for the whole folder, so "for all" spans its archives.
+    const ask = askOnExisting();
     if (!versions.length) throw new FreezerError('NotFound', `Nothing frozen under ${folder}.`);
     const to = await resolveTargetFolder(target, `Restore ${folder} into…`);
     const byArchive = new Map<number, string[]>();
@@ -36,7 +40,7 @@ export const restoreFolder: FreezerCommand = {
     for (const [id, members] of byArchive) {
       const archive = await svc.getArchive(id);
       if (!archive) throw new FreezerError('ArchiveNotFound', `Archive ${id} is no longer in the catalogue.`);
-      results.push(await restoreMembers(deps, archive, to, { members, tier: opts?.tier, overwrite: opts?.overwrite }));
+      results.push(await restoreMembers(deps, archive, to, { members, tier: opts?.tier, overwrite: opts?.overwrite, onExisting: opts?.onExisting, ask }));
     }
     return results;
   },

@@ -13,7 +13,7 @@ export const daemonCommand: Command = {
     'the job was started for (retrieve --to / restore). Completed inventories are merged into the catalogue.',
     'The catalogue is shared with the extension: it is locked only while a change is written.',
     'SIGINT/SIGTERM: the current download is checkpointed and the daemon exits 0; a restart resumes it.',
-    '--once handles the jobs that are already complete, then exits (for cron).',
+    '--once handles the jobs that are already complete, then exits (for cron); exit 1 when one could not be applied.',
   ],
   async run(ctx, args) {
     const log = ctx.log.child('daemon');
@@ -24,6 +24,7 @@ export const daemonCommand: Command = {
 
     // What happens to each job is logged by the service (downloaded, restored, merged, not applied).
     // First the jobs that completed while no daemon ran, and downloads a stopped daemon left half done.
+    const started = new Date().toISOString();
     try {
       await svc.refreshJobs();
     } catch (e) {
@@ -40,6 +41,12 @@ export const daemonCommand: Command = {
       }
     }
     log.info(ctx.signal.aborted ? 'Stopped on signal; unfinished downloads resume on the next start.' : 'Done.');
+    if (args.values.once && !ctx.signal.aborted) {
+      // For cron: a job that completed but could not be applied (its restore failed) is a failed run.
+      const failed = (await svc.listJobs()).filter((j) => j.notApplied && j.executedAt && j.executedAt >= started);
+      for (const j of failed) ctx.out.note(`freezer: job ${j.id} (${j.archiveName ?? j.vault}) was not applied: ${j.notApplied}`, true);
+      if (failed.length) return EXIT.failure;
+    }
     return EXIT.ok;
   },
 };

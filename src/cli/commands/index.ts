@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { archiveCommand, archivesCommand, freezeCommand } from './archives';
+import { catalogueCommand } from './catalogue';
 import { daemonCommand } from './daemon';
 import { endpointCommand } from './endpoint';
 import { importLegacyCommand } from './importLegacy';
@@ -14,6 +15,7 @@ import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 export const COMMANDS: readonly Command[] = [
   vaultsCommand, vaultCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
   inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+  catalogueCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

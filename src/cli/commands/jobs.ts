@@ -11,7 +11,7 @@ export function jobRows(jobs: JobInfo[]): string[] {
   return table(['JOB', 'VAULT', 'ACTION', 'ARCHIVE', 'TIER', 'STATUS', 'CREATED', 'DONE'], jobs.map((j) => [
     j.id.length > 20 ? `${j.id.slice(0, 18)}…` : j.id, j.vault, j.action === 'ArchiveRetrieval' ? 'retrieval' : 'inventory',
     j.archiveName ?? (j.archiveId !== undefined ? String(j.archiveId) : '-'), j.tier ?? '-', j.status,
-    j.createdAt.slice(0, 19).replace('T', ' '), j.executedAt ? `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}` : 'no',
+    j.createdAt.slice(0, 19).replace('T', ' '), j.notApplied ? 'NOT APPLIED' : j.executedAt ? `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}` : 'no',
   ]));
 }
 

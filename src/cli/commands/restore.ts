@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FreezerError } from '../../core/errors';
+import type { ExistingPolicy } from '../../core/archive/placeFile';
 import type { FreezerService } from '../../core/service/service';
 import type { ArchiveInfo, FileVersion, RestoreResult, Tier } from '../../core/service/types';
 import { str } from '../args';
@@ -12,16 +13,22 @@ import { chooseTier, parseTierName, priceLines, sumEstimates } from '../retrieva
 
 export const restoreCommand: Command = {
   name: 'restore',
-  usage: 'ARCHIVE|PATH --to DIR [--overwrite] [--tier T | --yes]',
+  usage: 'ARCHIVE|PATH --to DIR [--overwrite|--keep-both|--skip-existing] [--tier T | --yes]',
   summary: 'Restore a whole archive, or a frozen file or folder (latest versions), into DIR.',
   options: {
     to: { type: 'string', arg: 'DIR' },
     overwrite: { type: 'boolean' },
+    'keep-both': { type: 'boolean' },
+    'skip-existing': { type: 'boolean' },
     tier: { type: 'string', arg: 'TIER' },
     yes: { type: 'boolean' },
     vault: { type: 'string', arg: 'V' },
   },
   details: [
+    'A file already in DIR with the same content (SHA-256) is left as it is. One that differs stops the',
+    'restore unless --overwrite (replace it), --keep-both (restore beside it as "name (restored DATE).ext")',
+    'or --skip-existing (leave it) says what to do; a restore waiting for a retrieval keeps that choice.',
+    'Files are written under a temporary name and renamed once verified: a rerun after a kill finishes it.',
     'When the archive is not on disk a retrieval job is started instead and the exit code is 6:',
     'the daemon restores into DIR when the job completes. Its tier, bytes and cost are printed first, and',
     'it starts only with --tier, --yes (Standard) or an answer at a terminal: nothing is billed otherwise.',
@@ -32,7 +39,7 @@ export const restoreCommand: Command = {
     if (!ref || !to || rest.length) throw new UsageError('Usage: freezer restore ARCHIVE|PATH --to DIR');
     const svc = await ctx.service();
     const target = path.resolve(to);
-    const common = { overwrite: Boolean(args.values.overwrite), signal: ctx.signal };
+    const common = { onExisting: existingPolicy(args.values), signal: ctx.signal };
     let archiveId: number | undefined;
     try {
       archiveId = (await resolveArchive(svc, ref, str(args.values.vault))).id;
@@ -61,6 +68,13 @@ export const restoreCommand: Command = {
     return report(ctx, results, target);
   },
 };
+
+/** --overwrite / --keep-both / --skip-existing (at most one) → the restore's policy for differing files. */
+export function existingPolicy(values: Record<string, unknown>): ExistingPolicy {
+  const given = (['overwrite', 'keep-both', 'skip-existing'] as const).filter((o) => values[o]);
+  if (given.length > 1) throw new UsageError(`Give only one of --overwrite, --keep-both and --skip-existing (got ${given.map((g) => `--${g}`).join(', ')}).`);
+  return ({ overwrite: 'replace', 'keep-both': 'keep-both', 'skip-existing': 'skip' } as const)[given[0] as 'overwrite'] ?? 'fail';
+}
 
 /**
  * Archives that only a new retrieval can bring back (`frozen`): their bytes and cost are printed, and
@@ -100,9 +114,12 @@ const latest = (vs: FileVersion[]): FileVersion => vs.reduce((a, b) => (b.frozen
 
 function report(ctx: CliContext, results: RestoreResult[], target: string): ExitCode {
   const files = results.flatMap((r) => r.files);
+  const unchanged = results.reduce((n, r) => n + (r.unchanged ?? 0), 0);
+  const skipped = results.reduce((n, r) => n + (r.skipped ?? 0), 0);
   const pending = results.filter((r) => r.status === 'retrieving');
-  ctx.out.result({ status: pending.length ? 'retrieving' : 'restored', files, jobs: pending.map((r) => r.job).filter(Boolean) }, () => [
-    ...(files.length ? [`Restored ${count(files.length, 'file')} into ${target}.`] : []),
+  const left = [unchanged ? `${count(unchanged, 'file')} already there unchanged` : '', skipped ? `${count(skipped, 'existing file')} skipped` : ''].filter(Boolean);
+  ctx.out.result({ status: pending.length ? 'retrieving' : 'restored', files, unchanged, skipped, jobs: pending.map((r) => r.job).filter(Boolean) }, () => [
+    ...(files.length || left.length ? [`Restored ${count(files.length, 'file')} into ${target}${left.length ? ` (${left.join(', ')})` : ''}.`] : []),
     ...pending.map((r) => `Archive not on disk: retrieval job ${r.job?.id ?? '?'} started; the daemon restores into ${target} when it completes.`),
   ]);
   return pending.length ? EXIT.pending : EXIT.ok;

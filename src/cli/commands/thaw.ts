@@ -8,10 +8,11 @@ import { str } from '../args';
 import type { Command } from '../command';
 import { UsageError } from '../exitCodes';
 import { count, formatBytes } from '../output';
+import { existingPolicy } from './restore';
 
 export const thawCommand: Command = {
   name: 'thaw',
-  usage: 'FILE --key KEYFILE [--description TEXT] --to DIR [--overwrite]',
+  usage: 'FILE --key KEYFILE [--description TEXT] --to DIR [--overwrite|--keep-both|--skip-existing]',
   summary: 'Thaw an archive file with only a key export: no catalogue, no AWS (calamity path).',
   usesService: false,
   options: {
@@ -19,6 +20,8 @@ export const thawCommand: Command = {
     description: { type: 'string', arg: 'TEXT' },
     to: { type: 'string', arg: 'DIR' },
     overwrite: { type: 'boolean' },
+    'keep-both': { type: 'boolean' },
+    'skip-existing': { type: 'boolean' },
   },
   details: [
     'KEYFILE holds one key export (ours or the original tool\'s JSON) or a list of them; give --key more than once',
@@ -45,7 +48,7 @@ export const thawCommand: Command = {
         to: path.resolve(to),
         keys,
         ...(str(args.values.description) ? { description: str(args.values.description) } : {}),
-        overwrite: Boolean(args.values.overwrite),
+        onExisting: existingPolicy(args.values),
         signal: ctx.signal,
         onProgress: (p) => progress({ phase: 'restoring', ...p }),
       });

@@ -195,7 +195,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
     await out.sync();
     await out.close();
     throwIfAborted(signal);
-    await fsp.rename(partial, output);
+    await moveIntoPlace(partial, output, !!opts.overwrite);
 
     const frameIndex: FrameIndex = {
       version: 1,
@@ -442,4 +442,24 @@ async function buildPayload(
     indexMembers: members.map((m) => ({ path: m.path, tarOffset: m.tarOffset, size: m.size })),
     changed,
   };
+}
+
+/**
+ * Renames the finished file into place. Without `overwrite` an existing file is never replaced, even
+ * one that appeared meanwhile: a hard link fails atomically when the name is taken (plain rename after
+ * a check where links are not supported).
+ */
+async function moveIntoPlace(from: string, to: string, overwrite: boolean): Promise<void> {
+  if (overwrite) return fsp.rename(from, to);
+  const taken = (): FreezerError => new FreezerError('TargetExists', `${to} already exists; it was not replaced (choose another name).`);
+  try {
+    await fsp.link(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw taken();
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'ENOSYS') throw e;
+    if (await exists(to)) throw taken();
+    return fsp.rename(from, to);
+  }
+  await fsp.rm(from, { force: true });
 }

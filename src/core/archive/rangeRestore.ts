@@ -7,6 +7,7 @@ import { detectCompression, frameCodec } from './compression';
 import { parseDescription } from './description';
 import { archiveSizeFor, decodeIndexRecord, decodeLocator, TRAILER_LOCATOR_SIZE, withEncryptedRanges, ZSTD_LOCATOR_SIZE, type FrameIndex, type IndexEncryption } from './frameIndex';
 import { resolveKey, type KeySource } from './keyLookup';
+import type { OnExisting } from './placeFile';
 import { extractTar, type RestoredFile } from './safeExtract';
 
 /** Reads archive bytes [start, endExclusive) — from a local file, a Glacier ranged retrieval, etc. */
@@ -125,6 +126,7 @@ export interface RangeRestoreOptions {
   description?: string;
   to: string;
   overwrite?: boolean;
+  onExisting?: OnExisting;
   expectedSha256?: string;
   signal?: AbortSignal;
 }
@@ -166,6 +168,7 @@ export async function restoreMemberFromRange(opts: RangeRestoreOptions): Promise
     to: opts.to,
     members: [opts.member],
     overwrite: opts.overwrite,
+    onExisting: opts.onExisting,
     expectedSha256: opts.expectedSha256 ? new Map([[opts.member, opts.expectedSha256]]) : undefined,
     signal: opts.signal,
   });

@@ -5,6 +5,7 @@ import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { FreezerError, throwIfAborted } from '../errors';
+import { placeEntry, tempNameFor, type OnExisting, type PlaceOutcome, type PlaceRequest } from './placeFile';
 
 export interface RestoredFile {
   /** Member path in the archive. */
@@ -17,13 +18,18 @@ export interface RestoredFile {
   sha256?: string;
   /** True when it matched the expected SHA-256 given by the caller. */
   verified: boolean;
+  /** What happened at `target`: written, already there unchanged, replaced, written beside it, or skipped. */
+  outcome?: PlaceOutcome;
 }
 
 export interface ExtractOptions {
   to: string;
   /** Only these members (a folder selects everything under it). */
   members?: readonly string[];
+  /** Same as `onExisting: 'replace'`. */
   overwrite?: boolean;
+  /** What to do with an existing entry that differs (default: fail with TargetExists). Identical files are left alone. */
+  onExisting?: OnExisting;
   expectedSha256?: ReadonlyMap<string, string>;
   signal?: AbortSignal;
   /** Called as each selected entry starts, and once it is restored. */
@@ -50,25 +56,13 @@ function currentUmask(): number | null {
   return umaskValue;
 }
 
-function exclusiveOpenError(e: unknown, target: string, member: string): unknown {
-  if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-    return new FreezerError('TargetExists', `${target} already exists; allow overwriting to replace it (member "${member}").`);
-  }
-  return e;
-}
-
-/** O_EXCL create (never follows a link, never replaces), write, mode, mtime; removed again on failure. */
-function writeSmallFile(target: string, member: string, data: Buffer, mode: number, mtime: Date, overwrite: boolean): void {
-  if (overwrite) {
-    const st = fs.lstatSync(target, { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) fs.rmSync(target, { force: true });
-  }
-  let fd: number;
-  try {
-    fd = fs.openSync(target, 'wx', mode);
-  } catch (e) {
-    throw exclusiveOpenError(e, target, member);
-  }
+/**
+ * Writes a small file's verified bytes to its temporary name (a leftover of a killed run is replaced;
+ * the name is created exclusively, so it is never a link followed).
+ */
+function writeSmallTemp(temp: string, data: Buffer, mode: number, mtime: Date): void {
+  fs.rmSync(temp, { force: true });
+  const fd = fs.openSync(temp, 'wx', mode);
   try {
     for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
     const um = currentUmask();
@@ -77,9 +71,20 @@ function writeSmallFile(target: string, member: string, data: Buffer, mode: numb
     fs.closeSync(fd);
   } catch (e) {
     fs.closeSync(fd);
-    fs.rmSync(target, { force: true });
+    fs.rmSync(temp, { force: true });
     throw e;
   }
+}
+
+/** The common case, without a promise round trip: the real name is free, so link the temp there. */
+function placeFreeSync(temp: string, target: string): boolean {
+  try {
+    fs.linkSync(temp, target);
+  } catch {
+    return false; // taken, or no hard links here: placeEntry decides
+  }
+  fs.rmSync(temp, { force: true });
+  return true;
 }
 
 /** Member path → safe relative segments; refuses absolute paths and '..'. */
@@ -108,6 +113,52 @@ function inside(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
+/** `dir` + `rel` without normalising: "a/../.." must climb through "a" as the system does, not cancel out. */
+function joinRaw(dir: string, rel: string): string {
+  return dir.endsWith(path.sep) ? dir + rel : dir + path.sep + rel;
+}
+
+/**
+ * Where an absolute path leads when the system follows it: each part in turn, links followed (their
+ * targets resolved the same way), ".." taken from the real folder reached so far; parts that do not
+ * exist are taken as they are.
+ */
+export async function resolveReal(p: string, depth = 0): Promise<string> {
+  if (depth > 40) throw new FreezerError('UnsafeEntry', `Too many levels of links resolving ${p}.`);
+  let cur = path.parse(p).root;
+  for (const seg of p.slice(cur.length).split(/[\\/]+/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      cur = path.dirname(cur);
+      continue;
+    }
+    const next = path.join(cur, seg);
+    const st = await fsp.lstat(next).catch(() => null);
+    if (st?.isSymbolicLink()) {
+      const t = await fsp.readlink(next);
+      cur = await resolveReal(path.isAbsolute(t) ? t : joinRaw(cur, t), depth + 1);
+    } else cur = next;
+  }
+  return cur;
+}
+
+/**
+ * Later entries can change where an earlier link leads (a link restored under a link): once all is
+ * written, every restored link is resolved again, and any that leads outside is removed and reported.
+ */
+async function dropEscapingLinks(root: string, links: readonly string[]): Promise<void> {
+  const bad: string[] = [];
+  for (const l of links) {
+    const st = await fsp.lstat(l).catch(() => null);
+    if (!st?.isSymbolicLink()) continue;
+    const real = await resolveReal(joinRaw(await fsp.realpath(path.dirname(l)), await fsp.readlink(l))).catch(() => undefined);
+    if (real !== undefined && inside(root, real)) continue;
+    await fsp.rm(l, { force: true });
+    bad.push(path.relative(root, l));
+  }
+  if (bad.length) throw new FreezerError('UnsafeEntry', `The archive's link(s) ${bad.map((b) => `"${b}"`).join(', ')} would lead outside ${root}; they were removed.`);
+}
+
 /** Extracts a tar stream into `to`, refusing anything that would land outside it. */
 export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts: ExtractOptions): Promise<RestoredFile[]> {
   await fsp.mkdir(opts.to, { recursive: true });
@@ -119,6 +170,7 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
     opts.onRestored?.(f);
   };
   const dirMeta: Array<{ target: string; mode: number; mtime: Date }> = [];
+  const links: string[] = [];
 
   // Creates parent folders one by one, refusing to pass through a link that leads outside the root.
   const ensureDir = async (dir: string, member: string): Promise<void> => {
@@ -139,23 +191,11 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
     safeDirs.add(dir);
   };
 
-  // O_EXCL never follows a link and fails if anything is there: no silent overwrite, no write through a link.
-  const createExclusive = async (target: string, member: string, mode: number): Promise<fsp.FileHandle> => {
-    if (opts.overwrite) {
-      const st = await fsp.lstat(target).catch(() => null);
-      if (st && !st.isDirectory()) await fsp.rm(target, { force: true });
-    }
-    try {
-      return await fsp.open(target, 'wx', mode);
-    } catch (e) {
-      throw exclusiveOpenError(e, target, member);
-    }
-  };
-
-  const checkFree = async (target: string, member: string): Promise<void> => {
-    if (opts.overwrite) return;
-    const st = await fsp.lstat(target).catch(() => null);
-    if (st) throw new FreezerError('TargetExists', `${target} already exists; allow overwriting to replace it (member "${member}").`);
+  const onExisting: OnExisting = opts.onExisting ?? (opts.overwrite ? 'replace' : 'fail');
+  const place = async (f: Omit<RestoredFile, 'outcome'>, temp: string, same?: PlaceRequest['same']): Promise<string | undefined> => {
+    const r = await placeEntry({ temp, target: f.target, member: f.path, sha256: f.sha256, same, onExisting });
+    done({ ...f, target: r.target ?? f.target, outcome: r.outcome });
+    return r.target;
   };
 
   const ex = tar.extract();
@@ -197,13 +237,21 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
             const data = Buffer.concat(parts);
             const sha256 = createHash('sha256').update(data).digest('hex');
             if (expected && expected !== sha256) throw mismatch(sha256);
-            writeSmallFile(target, member, data, mode, mtime, !!opts.overwrite);
-            done({ path: member, target, type: 'file', size: data.length, sha256, verified: !!expected });
+            const temp = tempNameFor(target);
+            writeSmallTemp(temp, data, mode, mtime);
+            const f = { path: member, target, type: 'file' as const, size: data.length, sha256, verified: !!expected };
+            if (placeFreeSync(temp, target)) done({ ...f, outcome: 'restored' });
+            else await place(f, temp);
             break;
           }
-          const fh = await createExclusive(target, member, mode);
+          // Written under a temporary name and renamed only once verified: a kill never leaves a
+          // truncated file under the real name.
+          const temp = tempNameFor(target);
+          await fsp.rm(temp, { force: true });
+          const fh = await fsp.open(temp, 'wx', mode);
           const hash = createHash('sha256');
           let size = 0;
+          let sha256 = '';
           try {
             for await (const c of entry as AsyncIterable<Buffer>) {
               throwIfAborted(opts.signal);
@@ -211,29 +259,33 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
               size += c.length;
               await fh.write(c);
             }
-            const sha256 = hash.digest('hex');
+            sha256 = hash.digest('hex');
             if (expected && expected !== sha256) throw mismatch(sha256);
             await fh.chmod(mode);
             await fh.utimes(mtime, mtime);
             await fh.close();
-            done({ path: member, target, type: 'file', size, sha256, verified: !!expected });
           } catch (e) {
             await fh.close().catch(() => undefined);
-            await fsp.rm(target, { force: true });
+            await fsp.rm(temp, { force: true });
             throw e;
           }
+          await place({ path: member, target, type: 'file', size, sha256, verified: !!expected }, temp);
           break;
         }
         case 'symlink': {
           entry.resume();
           const link = h.linkname ?? '';
-          if (path.isAbsolute(link) || !inside(root, path.resolve(path.dirname(target), link))) {
+          // Resolved as the system will: from the link's real folder, following links already restored.
+          if (path.isAbsolute(link) || !inside(root, path.resolve(path.dirname(target), link))
+            || !inside(root, await resolveReal(joinRaw(await fsp.realpath(path.dirname(target)), link)))) {
             throw new FreezerError('UnsafeEntry', `The archive member "${member}" is a link to "${link}", outside the target folder; refusing it.`);
           }
-          await checkFree(target, member);
-          if (opts.overwrite) await fsp.rm(target, { force: true });
-          await fsp.symlink(link, target);
-          done({ path: member, target, type: 'symlink', size: 0, verified: false });
+          const temp = tempNameFor(target);
+          await fsp.rm(temp, { force: true });
+          await fsp.symlink(link, temp);
+          const placed = await place({ path: member, target, type: 'symlink', size: 0, verified: false }, temp,
+            async (st) => st.isSymbolicLink() && (await fsp.readlink(target)) === link);
+          if (placed) links.push(placed);
           break;
         }
         case 'link': {
@@ -243,10 +295,12 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
           if (!real || !inside(root, real)) {
             throw new FreezerError('UnsafeEntry', `The archive member "${member}" is a hard link to "${h.linkname}", which is not a restored file inside the target folder.`);
           }
-          await checkFree(target, member);
-          if (opts.overwrite) await fsp.rm(target, { force: true });
-          await fsp.link(real, target);
-          done({ path: member, target, type: 'link', size: 0, verified: false });
+          const temp = tempNameFor(target);
+          await fsp.rm(temp, { force: true });
+          await fsp.link(real, temp);
+          const src0 = await fsp.stat(real);
+          await place({ path: member, target, type: 'link', size: 0, verified: false }, temp,
+            async (st) => st.ino === src0.ino && st.dev === src0.dev);
           break;
         }
         default:
@@ -255,9 +309,12 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
       }
     }
     await feeding;
+    await dropEscapingLinks(root, links);
   } catch (e) {
     ex.destroy();
     await feeding.catch(() => undefined);
+    // What was written before the failure must not leave an escaping link either.
+    await dropEscapingLinks(root, links).catch(() => undefined);
     throw e;
   }
   // Folder modes and times last, so read-only folders do not block their children.

@@ -8,6 +8,7 @@ import { detectCompression, frameCodec } from './compression';
 import { parseDescription, type ArchiveDescription, type Compression, type EncryptionFormat } from './description';
 import { resolveKey, type KeySource } from './keyLookup';
 import { ProgressReporter, type PipelineProgress } from './progress';
+import type { OnExisting } from './placeFile';
 import { extractTar, isSelected, type RestoredFile } from './safeExtract';
 import { openPayloadReader, readArchiveIndex, type PayloadReader } from './rangeRestore';
 import type { FrameIndex } from './frameIndex';
@@ -26,6 +27,8 @@ export interface ThawOptions {
   description?: string;
   members?: readonly string[];
   overwrite?: boolean;
+  /** Existing entries that differ: fail (default), replace, keep both, skip, or ask. */
+  onExisting?: OnExisting;
   /** Member path → expected SHA-256 (hex); a mismatch fails with ChecksumMismatch and leaves no file. */
   expectedSha256?: ReadonlyMap<string, string>;
   /** Total input bytes, for progress when `input` is a stream. */
@@ -112,6 +115,7 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
       to: opts.to,
       members: opts.members,
       overwrite: opts.overwrite,
+      onExisting: opts.onExisting,
       expectedSha256: opts.expectedSha256,
       signal,
       onEntry: (m) => progress.update({ currentFile: m }),
@@ -203,6 +207,7 @@ async function thawIndexed(file: string, size: number, opts: ThawOptions, progre
         to: opts.to,
         members: opts.members,
         overwrite: opts.overwrite,
+        onExisting: opts.onExisting,
         expectedSha256: opts.expectedSha256,
         signal: opts.signal,
         onEntry: (m) => progress.update({ currentFile: m }),

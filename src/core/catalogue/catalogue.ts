@@ -8,9 +8,11 @@ import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { writeFileAtomic } from './atomicFile';
 import { openCatalogueBytes } from './catalogueFile';
+import { addRecordedHash, keepPreviousGeneration, recordHashes, recordedHashes, sha256Hex } from './catalogueGenerations';
 import { CatalogueReader } from './catalogueReader';
 import { CatalogueTx } from './catalogueTx';
 import { acquireLock } from './lockFile';
+import { newestDamagedCopy, markRecreated, parseRecreatedNotice, RECREATED_SETTING, type RecreatedNotice } from './recreatedNotice';
 import { migrate } from './schema';
 import { SqlConnection } from './sqlConnection';
 import { loadSqlJs } from './sqlJs';
@@ -43,6 +45,8 @@ const isCorruption = (e: unknown): boolean => e instanceof Error && !(e instance
 export class Catalogue {
   private sql: SqlConnection | undefined;
   private loadedSig = 'missing';
+  /** SHA-256 of the file as loaded or last saved (recorded beside it with the next save). */
+  private loadedHash: string | undefined;
   private dirty = false;
   private writing = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -109,6 +113,9 @@ export class Catalogue {
       return msgs.length === 1 && msgs[0] === 'ok' ? [] : msgs;
     });
   }
+
+  /** Set while this catalogue replaces a damaged one that was set aside, until rebuilt or acknowledged. */
+  recreatedNotice(): Promise<RecreatedNotice | undefined> { return this.read((r) => parseRecreatedNotice(r.getSetting(RECREATED_SETTING))); }
 
   // ---- shortcuts: one query or one change each
   listVaults(): Promise<VaultRecord[]> { return this.read((r) => r.listVaults()); }
@@ -185,7 +192,13 @@ export class Catalogue {
 
   private async save(sql: SqlConnection): Promise<void> {
     try {
-      await writeFileAtomic(this.file, sql.db.export());
+      const bytes = sql.db.export();
+      const hash = sha256Hex(bytes);
+      await recordHashes(this.file, hash, this.loadedHash);
+      // The file being replaced was checked when loaded (we hold the lock and reloaded if it changed).
+      if (this.loadedHash) await keepPreviousGeneration(this.file);
+      await writeFileAtomic(this.file, bytes);
+      this.loadedHash = hash;
       this.loadedSig = signature(await fs.stat(this.file));
       this.dirty = false;
     } catch (e) {
@@ -205,15 +218,24 @@ export class Catalogue {
     const st = await fs.stat(this.file).catch((e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') return undefined; throw e; });
     const sig = signature(st);
     if (sig === this.loadedSig && this.sql) return;
-    const bytes = st && st.size > 0 ? await fs.readFile(this.file) : undefined;
-    const db = bytes ? await openCatalogueBytes(this.SQL, this.file, bytes) : new this.SQL.Database();
+    // An empty file is not an empty catalogue: something cut it (openCatalogueBytes sets it aside).
+    const bytes = st ? await fs.readFile(this.file) : undefined;
+    const hash = bytes ? sha256Hex(bytes) : undefined;
+    const verified = !!hash && (await recordedHashes(this.file)).includes(hash);
+    const db = bytes ? await openCatalogueBytes(this.SQL, this.file, bytes, { verified }) : new this.SQL.Database();
     // The file already lives in memory (sql.js keeps it in a memory file system); a bigger page cache
     // spares copying pages out of it again on every index lookup of a big catalogue.
     db.run(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
     const migrated = migrate(db);
+    // A new catalogue in place of a damaged one says so until the user rebuilds or acknowledges it.
+    const damagedCopy = bytes ? undefined : await newestDamagedCopy(this.file);
+    if (damagedCopy) markRecreated(db, damagedCopy);
     this.sql?.close();
     this.sql = new SqlConnection(db);
     this.loadedSig = sig;
+    this.loadedHash = hash;
+    // Checked in full just now: remember its hash so the next open is quick again (best effort).
+    if (hash && !verified) await addRecordedHash(this.file, hash).catch(() => undefined);
     this.dirty = migrated;
     if (migrated && bytes) (this.opts.logger ?? nullLogger).info('Catalogue %s migrated to the current schema.', this.file);
   }

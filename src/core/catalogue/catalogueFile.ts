@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { FreezerError } from '../errors';
+import { previousOf } from './catalogueGenerations';
 import { SCHEMA_VERSION, schemaVersion } from './schema';
 
 const MAGIC = 'SQLite format 3\0';
@@ -22,17 +23,29 @@ export function damageReason(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** SQLite's own full check: the problems it finds (none for a sound database). */
+export function integrityProblems(db: Database): string[] {
+  const rows = db.exec('PRAGMA integrity_check(10)')[0]?.values ?? [];
+  const msgs = rows.map((r) => String(r[0]));
+  return msgs.length === 1 && msgs[0] === 'ok' ? [] : msgs;
+}
+
 /**
- * Opens catalogue bytes read from `file`. A damaged file is renamed aside (`.damaged-<time>`) and
- * reported; a file from a newer Freezer or an AWS Freezer database is refused and left untouched.
+ * Opens catalogue bytes read from `file`. `verified`: the bytes are exactly what a save recorded
+ * (their hash matched); otherwise SQLite checks every page first, so damage inside the file (garbage
+ * in a middle page) is found before anything reads or writes it. A damaged file is renamed aside
+ * (`.damaged-<time>`) and reported; a file from a newer Freezer or an AWS Freezer database is refused
+ * and left untouched.
  */
-export async function openCatalogueBytes(SQL: SqlJsStatic, file: string, bytes: Uint8Array): Promise<Database> {
+export async function openCatalogueBytes(SQL: SqlJsStatic, file: string, bytes: Uint8Array, opts: { verified?: boolean } = {}): Promise<Database> {
   let reason = damageReason(bytes);
   let db: Database | undefined;
   if (!reason) {
     try {
       db = new SQL.Database(bytes);
       db.exec('SELECT count(*) FROM sqlite_schema');
+      const problems = opts.verified ? [] : integrityProblems(db);
+      if (problems.length) throw new Error(`integrity check: ${problems.slice(0, 3).join('; ')}`);
     } catch (e) {
       db?.close();
       db = undefined;
@@ -42,7 +55,12 @@ export async function openCatalogueBytes(SQL: SqlJsStatic, file: string, bytes: 
   if (!db) {
     const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await fs.rename(file, aside).catch(() => undefined);
-    throw new FreezerError('CatalogueDamaged', `The catalogue ${file} is damaged (${reason}). It was kept aside as ${aside}; Freezer will start a new catalogue at the next start. An inventory of your vaults can rebuild the archive list.`);
+    const previous = previousOf(file);
+    const prevAt = await fs.stat(previous).then((st) => st.mtime.toISOString().slice(0, 19).replace('T', ' '), () => undefined);
+    throw new FreezerError('CatalogueDamaged', `The catalogue ${file} is damaged (${reason}). It was kept aside as ${aside}; Freezer will start a new catalogue at the next start. ` +
+      (prevAt
+        ? `Its previous generation ${previous} (saved ${prevAt}) is likely sound: to go back to it, stop Freezer and copy it to ${file} before the next start (see docs/RECOVERY.md).`
+        : 'An inventory of your vaults can rebuild the archive list (see docs/RECOVERY.md).'));
   }
   const version = schemaVersion(db);
   if (version > SCHEMA_VERSION) {

@@ -7,6 +7,8 @@ export { archiveFacts, archiveState, JOB_OUTPUT_LIFETIME_MS } from './archiveSta
 export type { ArchiveFacts, ArchiveState, RetrievalFact } from './archiveState';
 export { joinCataloguePath, normalizeCataloguePath, splitCataloguePath } from './cataloguePath';
 export { SCHEMA_VERSION } from './schema';
+export { RECREATED_SETTING } from './recreatedNotice';
+export type { RecreatedNotice } from './recreatedNotice';
 export { loadSqlJs, locateSqlWasm } from './sqlJs';
 export * from './types';
 export { importLegacyDatabase, LEGACY_SETTING_NAMES } from './legacyImport';

@@ -1,3 +1,4 @@
+import type { ExistingPolicy } from '../archive/placeFile';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-glacier';
@@ -95,21 +96,30 @@ export interface RetrievalPlan {
   members?: string[];
   /** Restore the files straight into the target folder (one file version), not under their member paths. */
   flatten?: boolean;
+  /** What the restore does with existing files that differ (the daemon cannot ask). */
+  onExisting?: ExistingPolicy;
 }
 
-export const encodePlan = (p: RetrievalPlan): string | null => (p.members?.length ? JSON.stringify({ members: p.members, ...(p.flatten ? { flatten: true } : {}) }) : null);
+const POLICIES: readonly string[] = ['replace', 'keep-both', 'skip', 'fail'];
+export const encodePlan = (p: RetrievalPlan): string | null => (p.members?.length || (p.onExisting && p.onExisting !== 'fail')
+  ? JSON.stringify({ ...(p.members?.length ? { members: p.members } : {}), ...(p.flatten ? { flatten: true } : {}), ...(p.onExisting && p.onExisting !== 'fail' ? { onExisting: p.onExisting } : {}) })
+  : null);
 export function decodePlan(description: string | null): RetrievalPlan {
   if (!description?.startsWith('{')) return {};
   try {
     const o = JSON.parse(description) as RetrievalPlan;
-    return Array.isArray(o.members) ? { members: o.members.filter((m) => typeof m === 'string'), ...(o.flatten === true ? { flatten: true } : {}) } : {};
+    return {
+      ...(Array.isArray(o.members) ? { members: o.members.filter((m) => typeof m === 'string') } : {}),
+      ...(o.flatten === true ? { flatten: true } : {}),
+      ...(typeof o.onExisting === 'string' && POLICIES.includes(o.onExisting) ? { onExisting: o.onExisting } : {}),
+    };
   } catch {
     return {};
   }
 }
 
 /** Starts a retrieval job: the archive becomes `melting`; with `restoreTo` the files are restored when it completes. */
-export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tier, opts: { restoreTo?: string; members?: string[]; flatten?: boolean } = {}): Promise<JobInfo> {
+export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tier, opts: { restoreTo?: string; members?: string[]; flatten?: boolean; onExisting?: ExistingPolicy } = {}): Promise<JobInfo> {
   const a = await ctx.requireArchive(id);
   if (!a.glacierId || a.deletedRemote) throw new FreezerError('NotInGlacier', `Archive ${id} is not in Glacier, so it cannot be retrieved.`);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
@@ -119,7 +129,7 @@ export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tie
     // A notification may have recorded the job (and its completion) already: never move it back.
     ...(tx.getJob(job.jobId) ? {} : { status: 'InProgress' }),
     snsTopic: snsTopic ?? null, restoreTarget: opts.restoreTo ? path.resolve(opts.restoreTo) : null,
-    description: encodePlan({ members: opts.members, flatten: opts.flatten }),
+    description: encodePlan({ members: opts.members, flatten: opts.flatten, onExisting: opts.onExisting }),
   }));
   ctx.emit('jobs', 'archives');
   ctx.log.info('Started %s retrieval %s of archive %d%s', tier, job.jobId, id, opts.restoreTo ? ` (restoring to ${opts.restoreTo} when done)` : '');
@@ -174,7 +184,7 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
   const size = jobOutputSize(d) ?? a.encryptedSize ?? a.size;
   const desc = describe(a);
   const reuse = a.localPath && (await exists(path.dirname(a.localPath)));
-  const dest = reuse ? (a.localPath as string) : ctx.localArchivePath({ id: a.id, name: desc.name, compression: a.compression, encryption: a.format || desc.encryption });
+  const dest = reuse ? (a.localPath as string) : ctx.localArchivePath({ id: a.id, name: desc.name, compression: a.compression, encryption: a.format || desc.encryption, glacierId: a.glacierId });
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const meter = new ActivityMeter('downloading', { filesTotal: a.fileCount, bytesTotal: size }, (p) => {
     ctx.setActivity(a.id, p);

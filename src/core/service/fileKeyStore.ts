@@ -37,28 +37,39 @@ export function fileKeyStore(file: string): KeyStore {
   return {
     get: (id) => serial(async () => (await readKeys(file)).find((k) => k.id === id)),
     put: (key) => locked(async () => {
-      const keys = (await readKeys(file)).filter((k) => k.id !== key.id);
-      await writeKeys(file, [...keys, key]);
+      const f = await readKeyFile(file);
+      await writeKeys(file, [...f.keys.filter((k) => k.id !== key.id), key], f.defaultKeyId);
     }),
     delete: (id) => locked(async () => {
-      const keys = await readKeys(file);
-      const rest = keys.filter((k) => k.id !== id);
-      if (rest.length !== keys.length) await writeKeys(file, rest);
+      const f = await readKeyFile(file);
+      const rest = f.keys.filter((k) => k.id !== id);
+      if (rest.length !== f.keys.length) await writeKeys(file, rest, f.defaultKeyId === id ? undefined : f.defaultKeyId);
+    }),
+    list: () => serial(async () => (await readKeys(file)).map((k) => k.id)),
+    getDefault: () => serial(async () => (await readKeyFile(file)).defaultKeyId),
+    setDefault: (id) => locked(async () => {
+      const f = await readKeyFile(file);
+      if ((id ?? undefined) !== f.defaultKeyId) await writeKeys(file, f.keys, id ?? undefined);
     }),
   };
 }
 
 /** Every key of a key file; an absent file holds none. */
 export async function readKeys(file: string): Promise<KeyMaterial[]> {
+  return (await readKeyFile(file)).keys;
+}
+
+/** A key file's keys and the default key it names (`{ "keys": [...], "defaultKeyId": "…" }`). */
+export async function readKeyFile(file: string): Promise<{ keys: KeyMaterial[]; defaultKeyId?: string }> {
   let text: string;
   try {
     await checkPrivate(file);
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { keys: [] };
     throw e;
   }
-  if (!text.trim()) return [];
+  if (!text.trim()) return { keys: [] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -69,13 +80,15 @@ export async function readKeys(file: string): Promise<KeyMaterial[]> {
   const items = Array.isArray(parsed) ? parsed
     : parsed && typeof parsed === 'object' && Array.isArray((parsed as { keys?: unknown }).keys) ? (parsed as { keys: unknown[] }).keys
       : [parsed];
-  return items.map((item, i) => {
+  const keys = items.map((item, i) => {
     try {
       return importKeyJson(JSON.stringify(item));
     } catch (e) {
       throw new FreezerError('InvalidKeyFile', `Entry ${i + 1} of the key file ${file}: ${(e as Error).message}`);
     }
   });
+  const def = !Array.isArray(parsed) && parsed && typeof parsed === 'object' ? (parsed as { defaultKeyId?: unknown }).defaultKeyId : undefined;
+  return { keys, ...(typeof def === 'string' && keys.some((k) => k.id === def) ? { defaultKeyId: def } : {}) };
 }
 
 /** Refuses a key file that group or others may read or write (POSIX only: Windows has no such bits). */
@@ -90,8 +103,10 @@ export async function checkPrivate(file: string): Promise<void> {
 }
 
 /** Replaced atomically (temporary sibling, fsync, rename) and private (0600). Call holding the lock. */
-async function writeKeys(file: string, keys: KeyMaterial[]): Promise<void> {
-  const body = `[\n${keys.map((k) => exportKeyJson(k).trim()).join(',\n')}\n]\n`;
+async function writeKeys(file: string, keys: KeyMaterial[], defaultKeyId?: string): Promise<void> {
+  const list = `[\n${keys.map((k) => exportKeyJson(k).trim()).join(',\n')}\n]`;
+  // A plain list unless a default is named (readers of either form: readKeyFile, `thaw --key`).
+  const body = defaultKeyId ? `{\n"defaultKeyId": ${JSON.stringify(defaultKeyId)},\n"keys": ${list}\n}\n` : `${list}\n`;
   await writeFileAtomic(file, Buffer.from(body));
   if (process.platform !== 'win32') await fs.chmod(file, 0o600);
 }
@@ -99,9 +114,13 @@ async function writeKeys(file: string, keys: KeyMaterial[]): Promise<void> {
 /** Keys in memory only (tests, and a session that must not persist keys). */
 export function memoryKeyStore(initial: readonly KeyMaterial[] = []): KeyStore {
   const keys = new Map(initial.map((k) => [k.id, k] as const));
+  let def: string | undefined;
   return {
     get: async (id) => keys.get(id),
     put: async (key) => { keys.set(key.id, key); },
-    delete: async (id) => { keys.delete(id); },
+    delete: async (id) => { keys.delete(id); if (def === id) def = undefined; },
+    list: async () => [...keys.keys()],
+    getDefault: async () => def,
+    setDefault: async (id) => { def = id ?? undefined; },
   };
 }

@@ -12,7 +12,8 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
-import { DEFAULT_KEY_SETTING, exists, type ServiceContext } from './serviceContext';
+import { defaultKeyId } from './keyOperations';
+import { exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
 import { archiveName } from './viewModels';
@@ -74,7 +75,7 @@ async function packAndUpload(
     await fs.mkdir(ctx.opts.uploadFolder, { recursive: true });
     const meter = new ActivityMeter('packing', { filesTotal: fileCount, bytesTotal: files.reduce((n, f) => n + f.size, 0) }, report);
     built = await freezeArchive({
-      files, output: row.localPath as string, overwrite: true, name, compression,
+      files, output: row.localPath as string, overwrite: false, name, compression,
       encryption: key ? { format: key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc', key } : null,
       signal,
       onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
@@ -241,7 +242,7 @@ async function collectSources(ctx: ServiceContext, req: FreezeRequest, sources: 
 
 async function resolveFreezeKey(ctx: ServiceContext, keyId: string | null | undefined): Promise<KeyMaterial | undefined> {
   if (keyId === null) return undefined;
-  const id = keyId ?? (await ctx.catalogue.getSetting(DEFAULT_KEY_SETTING));
+  const id = keyId ?? (await defaultKeyId(ctx));
   if (!id) return undefined;
   const key = await ctx.keyStore.get(id);
   if (!key) throw new FreezerError('KeyNotFound', `Key ${id} is not in this machine's key store; import its export or choose another key.`);

@@ -1,4 +1,4 @@
-import { Catalogue } from '../catalogue';
+import { Catalogue, RECREATED_SETTING } from '../catalogue';
 import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import * as archives from './archiveOperations';
@@ -31,6 +31,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
   const clients = createClients(opts.glacier);
   const ctx = new ServiceContext(opts, catalogue, clients);
   opts.log.info('Freezer service: catalogue %s, upload folder %s, %s', catalogue.file, opts.uploadFolder, describeConfig(opts.glacier));
+  // Keys are found through the key store, not the catalogue: a recreated catalogue gets them back here.
+  await keys.syncKeys(ctx).catch((e: unknown) => opts.log.warn('Could not compare the key store with the catalogue: %s', (e as Error)?.message ?? String(e)));
   let disposed = false;
 
   return {
@@ -86,6 +88,12 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     exportKey: (id, form) => keys.exportKey(ctx, id, form),
     importKey: (json, label) => keys.importKey(ctx, json, label),
     setDefaultKey: (id) => keys.setDefaultKey(ctx, id),
+
+    catalogueNotice: () => catalogue.recreatedNotice(),
+    async acknowledgeCatalogueNotice() {
+      await catalogue.write((tx) => tx.deleteSetting(RECREATED_SETTING));
+      ctx.emit('settings');
+    },
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
   };

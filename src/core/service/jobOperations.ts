@@ -12,7 +12,7 @@ import { applyPartialRetrieval, partialRangeOf } from './partialRetrieval';
 import { restoreLocal } from './restoreOperation';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo } from './types';
-import { toJobInfo } from './viewModels';
+import { NOT_APPLIED_PREFIX, toJobInfo } from './viewModels';
 
 export async function listJobs(ctx: ServiceContext, vault?: string): Promise<JobInfo[]> {
   const v = vault === undefined ? undefined : await ctx.catalogue.findVault(vault, ctx.region);
@@ -172,7 +172,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
       const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j, { signal })))!;
       if (j.restoreTarget) {
         const plan = decodePlan(j.description);
-        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, signal }, { flatten: plan.flatten });
+        const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, onExisting: plan.onExisting, signal }, { flatten: plan.flatten });
         ctx.log.info('Job %s: restored %d file(s) into %s', j.jobId, files.length, j.restoreTarget);
       }
       await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
@@ -180,7 +180,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     } catch (e) {
       if (CancellationError.is(e) || !FreezerError.is(e) || isRetryableError(e)) throw e;
       ctx.log.error('Job %s completed but could not be applied: %s', j.jobId, e.message);
-      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `Not applied: ${e.message}` }));
+      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `${NOT_APPLIED_PREFIX}${e.message}` }));
       ctx.emit('jobs');
     }
   }, { wait: false }); // another process applying it already: nothing to do here

@@ -4,8 +4,54 @@ import { DEFAULT_KEY_SETTING, type ServiceContext } from './serviceContext';
 import type { KeyInfo } from './types';
 import { toKeyInfo } from './viewModels';
 
-/** Keys the catalogue knows (facts only); the bytes stay in the key store. */
+/**
+ * Brings the catalogue and the key store into agreement. The store is the truth for which keys exist:
+ * a recreated catalogue gets back a row for every key held and the default key; a catalogued key whose
+ * bytes the store holds but does not index yet (stores older than their index) is indexed.
+ */
+export async function syncKeys(ctx: ServiceContext): Promise<void> {
+  const [held, storeDefault, records, catDefault] = await Promise.all([
+    ctx.keyStore.list(), ctx.keyStore.getDefault(), ctx.catalogue.listKeys(), ctx.catalogue.getSetting(DEFAULT_KEY_SETTING),
+  ]);
+  const heldIds = new Set(held);
+  for (const r of records) {
+    if (heldIds.has(r.id)) continue;
+    const km = await ctx.keyStore.get(r.id).catch(() => undefined);
+    if (km) {
+      await ctx.keyStore.put(km);
+      heldIds.add(r.id);
+    }
+  }
+  const known = new Set(records.map((r) => r.id));
+  const missing: KeyMaterial[] = [];
+  for (const id of heldIds) {
+    if (known.has(id)) continue;
+    const km = await ctx.keyStore.get(id).catch(() => undefined);
+    if (km) missing.push(km);
+  }
+  const restoreDefault = !catDefault && storeDefault && heldIds.has(storeDefault) ? storeDefault : undefined;
+  if (missing.length || restoreDefault) {
+    await ctx.catalogue.write((tx) => {
+      for (const key of missing) {
+        if (!tx.getKey(key.id)) tx.addKey({ id: key.id, algorithm: key.algorithm, fingerprint: keyFingerprint(key), label: key.label ?? '', created: key.createdAt });
+      }
+      if (restoreDefault && !tx.getSetting(DEFAULT_KEY_SETTING)) tx.setSetting(DEFAULT_KEY_SETTING, restoreDefault);
+    });
+    if (missing.length) ctx.log.info('%d key(s) of the key store were missing from the catalogue; added', missing.length);
+    if (restoreDefault) ctx.log.info('Default key %s taken from the key store (the catalogue had none)', restoreDefault);
+    ctx.emit('keys');
+  }
+  if (catDefault && !storeDefault && heldIds.has(catDefault)) await ctx.keyStore.setDefault(catDefault);
+}
+
+/** The default key id: the catalogue's setting, else the one the key store remembers. */
+export async function defaultKeyId(ctx: ServiceContext): Promise<string | undefined> {
+  return (await ctx.catalogue.getSetting(DEFAULT_KEY_SETTING)) ?? (await ctx.keyStore.getDefault());
+}
+
+/** Keys held (facts from the catalogue, which is first brought up to date with the key store). */
 export async function listKeys(ctx: ServiceContext): Promise<KeyInfo[]> {
+  await syncKeys(ctx);
   const [records, def] = await Promise.all([ctx.catalogue.listKeys(), ctx.catalogue.getSetting(DEFAULT_KEY_SETTING)]);
   const out: KeyInfo[] = [];
   for (const k of records) {
@@ -63,5 +109,7 @@ export async function setDefaultKey(ctx: ServiceContext, id: string | null): Pro
     if (!(await ctx.catalogue.getKey(id))) await register(ctx, key);
   }
   await ctx.catalogue.write((tx) => (id === null ? tx.deleteSetting(DEFAULT_KEY_SETTING) : tx.setSetting(DEFAULT_KEY_SETTING, id)));
+  // Kept beside the keys too, so a recreated catalogue still encrypts with it.
+  await ctx.keyStore.setDefault(id);
   ctx.emit('keys', 'settings');
 }

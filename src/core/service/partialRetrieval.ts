@@ -7,7 +7,8 @@ import { FreezerError } from '../errors';
 import { downloadJobOutput } from '../glacier/jobOutputDownloader';
 import { describeJob } from '../glacier/jobs';
 import { initiateArchiveRetrieval, treeHashAlignedRange, type ByteRange } from '../glacier/retrieval';
-import { encodePlan } from './archiveOperations';
+import type { ExistingPolicy } from '../archive/placeFile';
+import { decodePlan, encodePlan } from './archiveOperations';
 import { catalogueMembers, flattenInto, keyLookup } from './restoreOperation';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, Tier } from './types';
@@ -51,7 +52,7 @@ export function memberRetrievalRange(index: FrameIndex | undefined, member: stri
 }
 
 /** Starts a retrieval of the part of archive `a` holding `member`; its completion restores the file into `to`. */
-export async function retrieveMemberRange(ctx: ServiceContext, a: ArchiveRecord, member: string, range: ByteRange, to: string, tier: Tier): Promise<JobInfo> {
+export async function retrieveMemberRange(ctx: ServiceContext, a: ArchiveRecord, member: string, range: ByteRange, to: string, tier: Tier, onExisting?: ExistingPolicy): Promise<JobInfo> {
   if (!a.glacierId || a.deletedRemote) throw new FreezerError('NotInGlacier', `Archive ${a.id} is not in Glacier, so it cannot be retrieved.`);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateArchiveRetrieval(ctx.clients, {
@@ -61,7 +62,7 @@ export async function retrieveMemberRange(ctx: ServiceContext, a: ArchiveRecord,
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
     jobId: job.jobId, vaultId: a.vaultId, archiveId: a.id, action: 'ArchiveRetrieval', tier, byteRange: `${got.start}-${got.end}`,
     ...(tx.getJob(job.jobId) ? {} : { status: 'InProgress' }),
-    snsTopic: snsTopic ?? null, restoreTarget: path.resolve(to), description: encodePlan({ members: [member], flatten: true }),
+    snsTopic: snsTopic ?? null, restoreTarget: path.resolve(to), description: encodePlan({ members: [member], flatten: true, onExisting }),
   }));
   ctx.emit('jobs');
   ctx.log.info('Started %s retrieval %s of bytes %d-%d of archive %d (%d of %d bytes) to restore %s into %s',
@@ -100,7 +101,8 @@ export async function applyPartialRetrieval(ctx: ServiceContext, job: JobRecord,
       },
     });
     if (expected && restored.some((f) => f.type === 'file' && !f.verified)) throw new FreezerError('ChecksumMismatch', `"${member}" could not be verified against the catalogue.`);
-    return (await flattenInto(to, restored, false)).map((f) => f.target);
+    const placed = await flattenInto(to, restored, decodePlan(job.description).onExisting ?? 'fail');
+    return placed.filter((f) => f.outcome !== 'skipped' && f.outcome !== 'unchanged').map((f) => f.target);
   } finally {
     await fh.close();
     await fs.rm(scratch, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { FrameIndex } from '../archive/frameIndex';
 import type { KeyHint, KeyLookup } from '../archive/keyLookup';
+import { placeEntry, type ExistingPolicy, type OnExisting } from '../archive/placeFile';
 import { restoreMemberFromRange } from '../archive/rangeRestore';
 import type { RestoredFile } from '../archive/safeExtract';
 import { thawArchive } from '../archive/thaw';
@@ -40,14 +41,20 @@ async function restoreArchive(ctx: ServiceContext, req: RestoreRequest, o: { fla
       const range = o.flatten && req.members?.length === 1
         ? memberRetrievalRange((await ctx.catalogue.getFrameIndex(a.id)) as FrameIndex | undefined, req.members[0], a.encryptedSize ?? a.size)
         : undefined;
-      if (range) return { status: 'retrieving', files: [], job: await retrieveMemberRange(ctx, a, req.members![0], range, req.to, req.tier ?? DEFAULT_RESTORE_TIER) };
-      const job = await retrieveArchive(ctx, a.id, req.tier ?? DEFAULT_RESTORE_TIER, { restoreTo: req.to, members: req.members, flatten: o.flatten });
+      if (range) return { status: 'retrieving', files: [], job: await retrieveMemberRange(ctx, a, req.members![0], range, req.to, req.tier ?? DEFAULT_RESTORE_TIER, laterPolicy(req)) };
+      const job = await retrieveArchive(ctx, a.id, req.tier ?? DEFAULT_RESTORE_TIER, { restoreTo: req.to, members: req.members, flatten: o.flatten, onExisting: laterPolicy(req) });
       return { status: 'retrieving', files: [], job };
     }
   }
   const now = await ctx.requireArchive(a.id);
-  const files = await restoreLocal(ctx, now, req, o);
-  return { status: 'restored', files };
+  const r = await restoreLocalDetailed(ctx, now, req, o);
+  return { status: 'restored', files: r.files, unchanged: r.unchanged, skipped: r.skipped };
+}
+
+/** The policy a restore that completes later (no one to ask then) keeps in its job. */
+function laterPolicy(req: RestoreRequest): ExistingPolicy | undefined {
+  if (typeof req.onExisting === 'string') return req.onExisting;
+  return req.overwrite ? 'replace' : undefined;
 }
 
 /** Restores one version of one file into the folder `to` (as `to/<name>`), identical to what was frozen. */
@@ -76,7 +83,7 @@ async function attachToPendingRetrieval(ctx: ServiceContext, a: ArchiveRecord, r
   }
   // No member list on either side means the whole archive.
   const members = job.restoreTarget && !had.members ? undefined : req.members && (had.members || !job.restoreTarget) ? [...new Set([...(had.members ?? []), ...req.members])] : undefined;
-  const rec = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, { restoreTarget: path.resolve(req.to), description: encodePlan({ members, flatten: o.flatten }) }));
+  const rec = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, { restoreTarget: path.resolve(req.to), description: encodePlan({ members, flatten: o.flatten, onExisting: laterPolicy(req) ?? had.onExisting }) }));
   ctx.emit('jobs');
   return { status: 'retrieving', files: [], job: toJobInfo(rec, a) };
 }
@@ -115,8 +122,15 @@ export function keyLookup(ctx: ServiceContext): KeyLookup {
   };
 }
 
-/** Thaws from the local archive file, verifying every file the catalogue knows. */
+/** Thaws from the local archive file, verifying every file the catalogue knows; the files written. */
 export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: RestoreRequest, o: { flatten?: boolean } = {}): Promise<string[]> {
+  return (await restoreLocalDetailed(ctx, a, req, o)).files;
+}
+
+export async function restoreLocalDetailed(
+  ctx: ServiceContext, a: ArchiveRecord, req: RestoreRequest, o: { flatten?: boolean } = {},
+): Promise<{ files: string[]; unchanged: number; skipped: number }> {
+  const onExisting: OnExisting = req.onExisting ?? (req.overwrite ? 'replace' : 'fail');
   const file = a.localPath as string;
   const members = await catalogueMembers(ctx, a);
   const expected = new Map([...members].map(([m, r]) => [m, r.sha256]));
@@ -143,7 +157,7 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
       const fh = await fsp.open(file, 'r');
       try {
         restored = await restoreMemberFromRange({
-          index, member: req.members![0], to: dest, overwrite: req.overwrite, description: a.description, keys: keyLookup(ctx),
+          index, member: req.members![0], to: dest, onExisting, description: a.description, keys: keyLookup(ctx),
           expectedSha256: expected.get(req.members![0]), signal: req.signal,
           readRange: async (start, end) => {
             const buf = Buffer.alloc(end - start);
@@ -156,12 +170,12 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
       }
     } else {
       restored = await thawArchive({
-        input: file, to: dest, keys: keyLookup(ctx), description: a.description, members: req.members, overwrite: req.overwrite,
+        input: file, to: dest, keys: keyLookup(ctx), description: a.description, members: req.members, onExisting,
         expectedSha256: expected, filesTotal, signal: req.signal,
         onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
       });
     }
-    if (o.flatten) restored = await flattenInto(to, restored, req.overwrite ?? false);
+    if (o.flatten) restored = await flattenInto(to, restored, onExisting);
     meter.finish();
   } finally {
     if (o.flatten) await fsp.rm(dest, { recursive: true, force: true });
@@ -170,17 +184,19 @@ export async function restoreLocal(ctx: ServiceContext, a: ArchiveRecord, req: R
   const files = restored.filter((f) => f.type === 'file');
   const unverified = files.filter((f) => !f.verified && expected.has(f.path));
   if (unverified.length) throw new FreezerError('ChecksumMismatch', `${unverified.length} restored file(s) could not be verified against the catalogue.`);
-  ctx.log.info('Restored %d file(s) of archive %d into %s', files.length, a.id, to);
-  return files.map((f) => f.target);
+  const written = files.filter((f) => f.outcome !== 'unchanged' && f.outcome !== 'skipped');
+  const unchanged = files.filter((f) => f.outcome === 'unchanged').length;
+  const skipped = files.filter((f) => f.outcome === 'skipped').length;
+  ctx.log.info('Restored %d file(s) of archive %d into %s (%d already there unchanged, %d skipped)', written.length, a.id, to, unchanged, skipped);
+  return { files: written.map((f) => f.target), unchanged, skipped };
 }
 
-export async function flattenInto(to: string, restored: RestoredFile[], overwrite: boolean): Promise<RestoredFile[]> {
+/** Moves files restored into a scratch folder to `to/<name>`, under the same rules as any restored file. */
+export async function flattenInto(to: string, restored: RestoredFile[], onExisting: OnExisting = 'fail'): Promise<RestoredFile[]> {
   const out: RestoredFile[] = [];
   for (const f of restored.filter((x) => x.type === 'file')) {
-    const target = path.join(to, path.basename(f.target));
-    if (!overwrite && (await exists(target))) throw new FreezerError('TargetExists', `${target} already exists; allow overwriting to replace it.`);
-    await fsp.rename(f.target, target);
-    out.push({ ...f, target });
+    const r = await placeEntry({ temp: f.target, target: path.join(to, path.basename(f.target)), member: f.path, sha256: f.sha256, onExisting });
+    out.push({ ...f, target: r.target ?? path.join(to, path.basename(f.target)), outcome: r.outcome });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * pipeline and Glacier layers; the extension and the CLI each construct it with their own key store,
  * logger and configuration.
  */
+import type { RecreatedNotice } from '../catalogue';
 import type { GlacierConfig } from '../glacier/config';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
@@ -17,6 +18,11 @@ export interface KeyStore {
   get(id: string): Promise<KeyMaterial | undefined>;
   put(key: KeyMaterial): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Ids of every key held: found without the catalogue, so a lost or recreated catalogue loses no key. */
+  list(): Promise<string[]>;
+  /** The default key as remembered beside the keys (the catalogue's setting may be lost with it). */
+  getDefault(): Promise<string | undefined>;
+  setDefault(id: string | null): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -89,4 +95,10 @@ export interface FreezerService {
 
   // Migration
   importLegacyDatabase(file: string): Promise<LegacyImportCounts>;
+
+  // Catalogue health
+  /** Set while the catalogue is a new one that replaced a damaged file, until rebuilt or acknowledged. */
+  catalogueNotice(): Promise<RecreatedNotice | undefined>;
+  /** The user has seen that the catalogue was recreated (or rebuilt it): stop saying so. */
+  acknowledgeCatalogueNotice(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { archiveFacts, archiveState, type ArchiveRecord, type Catalogue, type VaultRecord } from '../catalogue';
@@ -102,12 +103,17 @@ export class ServiceContext {
     return toArchiveInfo(a, await this.stateOf(a), this.activities.get(a.id));
   }
 
-  /** Where the local file of an archive lives: the upload folder, named after the archive. */
-  localArchivePath(a: { id: number; name: string; compression: string; encryption: string }): string {
+  /**
+   * Where the local file of an archive lives: the upload folder, named after the archive. A random
+   * part keeps names unique even when a recreated catalogue hands out the same row id again; a
+   * download names it after the Glacier id instead, so a resumed download finds its file again.
+   */
+  localArchivePath(a: { id: number; name: string; compression: string; encryption: string; glacierId?: string | null }): string {
     const safe = a.name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'archive';
     const ext = { gzip: '.tar.gz', bzip2: '.tar.bz2', zstd: '.tar.zst', none: '.tar' }[a.compression] ?? '.tar';
     const enc = a.encryption === 'fzr1' ? '.fzr' : a.encryption === 'legacy-cbc' ? '.enc' : '';
-    return path.join(this.opts.uploadFolder, `${safe}-${a.id}${ext}${enc}`);
+    const unique = a.glacierId ? createHash('sha256').update(a.glacierId).digest('hex').slice(0, 8) : randomBytes(4).toString('hex');
+    return path.join(this.opts.uploadFolder, `${safe}-${a.id}-${unique}${ext}${enc}`);
   }
 
   /**

@@ -3,6 +3,7 @@
  * core. Front ends see these view models only, never catalogue rows or SDK shapes, so the storage and
  * the AWS calls can change without touching the UI.
  */
+import type { OnExisting } from '../archive/placeFile';
 import type { Compression } from '../archive/description';
 import type { KeyAlgorithm } from '../crypto/keys';
 
@@ -70,8 +71,10 @@ export interface JobInfo {
   statusMessage?: string;
   createdAt: string;
   completedAt?: string;
-  /** When Freezer downloaded or applied the output. */
+  /** When Freezer downloaded or applied the output (or gave up on it: see `notApplied`). */
   executedAt?: string;
+  /** Why the completed job's output could not be applied (its restore did not happen): never "done". */
+  notApplied?: string;
   sizeBytes?: number;
   restoreTarget?: string;
 }
@@ -168,7 +171,14 @@ export interface RestoreRequest {
   to: string;
   /** Member paths; all when omitted. */
   members?: string[];
+  /** Same as `onExisting: 'replace'`. */
   overwrite?: boolean;
+  /**
+   * Existing files that differ from the archive's: fail (default, TargetExists), replace, keep both,
+   * skip, or ask (the extension's prompt). Files with the same SHA-256 are always left as they are. A
+   * restore that waits for a retrieval keeps a fixed policy for when it completes (asking becomes fail).
+   */
+  onExisting?: OnExisting;
   /** Tier of the retrieval started when the archive is not local (default Standard). */
   tier?: Tier;
   signal?: AbortSignal;
@@ -178,7 +188,11 @@ export interface RestoreRequest {
 export interface RestoreResult {
   /** 'restored' when the files are on disk; 'retrieving' when a retrieval job had to be started first. */
   status: 'restored' | 'retrieving';
+  /** Files written (restored, replaced, or kept beside an existing one). */
   files: string[];
+  /** Existing files left as they were: the same content (unchanged) or by the user's choice (skipped). */
+  unchanged?: number;
+  skipped?: number;
   job?: JobInfo;
 }
 

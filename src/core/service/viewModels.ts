@@ -41,6 +41,9 @@ export function toArchiveInfo(a: ArchiveRecord, state: ArchiveState, activity?: 
 const ACTIONS = new Set(['ArchiveRetrieval', 'InventoryRetrieval']);
 const STATUSES = new Set(['InProgress', 'Succeeded', 'Failed']);
 
+/** Starts the status message of a completed job whose output could not be used (e.g. a restore that failed). */
+export const NOT_APPLIED_PREFIX = 'Not applied: ';
+
 export function toJobInfo(j: JobRecord, archive?: Pick<ArchiveRecord, 'description' | 'id' | 'size' | 'encryptedSize'>): JobInfo {
   return {
     id: j.jobId,
@@ -55,6 +58,7 @@ export function toJobInfo(j: JobRecord, archive?: Pick<ArchiveRecord, 'descripti
     createdAt: j.created,
     ...(j.completed ? { completedAt: j.completed } : {}),
     ...(j.executed ? { executedAt: j.executed } : {}),
+    ...(j.executed && j.statusMessage?.startsWith(NOT_APPLIED_PREFIX) ? { notApplied: j.statusMessage.slice(NOT_APPLIED_PREFIX.length) } : {}),
     ...(archive && j.action === 'ArchiveRetrieval' ? { sizeBytes: rangeSize(j.byteRange) ?? archive.encryptedSize ?? archive.size } : {}),
     ...(j.restoreTarget ? { restoreTarget: j.restoreTarget } : {}),
   };

@@ -20,11 +20,13 @@ export class JobNode {
     const item = new vscode.TreeItem(this.title, vscode.TreeItemCollapsibleState.None);
     item.id = `job/${j.id}`;
     const done = j.status !== 'InProgress';
-    item.contextValue = `${Kind.Job}:${j.action === 'InventoryRetrieval' ? 'inventory' : 'retrieval'}:${j.status.toLowerCase()}${j.executedAt ? ':executed' : ''}`;
+    item.contextValue = `${Kind.Job}:${j.action === 'InventoryRetrieval' ? 'inventory' : 'retrieval'}:${j.status.toLowerCase()}${j.executedAt ? ':executed' : ''}${j.notApplied ? ':notapplied' : ''}`;
+    // A completed job whose restore failed is not done: it shows as a warning, never a green tick.
     item.iconPath = j.status === 'InProgress' ? new vscode.ThemeIcon('loading~spin')
-      : j.status === 'Succeeded' ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
-        : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    const status = j.status === 'InProgress' ? 'in progress' : j.status === 'Succeeded' ? (j.executedAt ? 'done' : 'ready') : 'failed';
+      : j.notApplied ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : j.status === 'Succeeded' ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
+          : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    const status = j.status === 'InProgress' ? 'in progress' : j.notApplied ? 'not applied' : j.status === 'Succeeded' ? (j.executedAt ? 'done' : 'ready') : 'failed';
     item.description = [status, j.tier, j.sizeBytes !== undefined ? formatBytes(j.sizeBytes) : undefined, formatDate(done ? j.completedAt : j.createdAt)].filter(Boolean).join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(this.title)}**\n\n`);
@@ -36,7 +38,7 @@ export class JobNode {
       ['Byte range', j.byteRange],
       ['Started', formatDate(j.createdAt)],
       ['Completed', formatDate(j.completedAt)],
-      ['Applied', formatDate(j.executedAt)],
+      [j.notApplied ? 'Not applied' : 'Applied', j.notApplied ?? formatDate(j.executedAt)],
       ['Restore to', j.restoreTarget],
       ['Job id', `${j.id.slice(0, 16)}…`],
     ]));

@@ -103,6 +103,68 @@ describe('safe extraction', () => {
     assert.deepEqual(await fsp.readdir(to), ['f.txt'], 'no temp files left');
   });
 
+  // Links that pass a check made from the link's written path but climb out once the system follows them.
+  const escapes: Array<[string, Entry[]]> = [
+    ['a link restored under a link to ".." (sub/l → .., then sub/l/l2 → ..)', [
+      { name: 'sub/', type: 'directory' }, { name: 'sub/l', type: 'symlink', linkname: '..' }, { name: 'sub/l/l2', type: 'symlink', linkname: '..' }]],
+    ['a link whose target climbs through another link (a → ., b → a/../..)', [
+      { name: 'd/', type: 'directory' }, { name: 'd/a', type: 'symlink', linkname: '.' }, { name: 'd/b', type: 'symlink', linkname: 'a/../..' }]],
+    ['a link made before the links it climbs through (x → dd/s/.., then dd/s → ../sub/l, sub/l → ..)', [
+      { name: 'x', type: 'symlink', linkname: 'dd/s/..' }, { name: 'dd/', type: 'directory' }, { name: 'sub/', type: 'directory' },
+      { name: 'sub/l', type: 'symlink', linkname: '..' }, { name: 'dd/s', type: 'symlink', linkname: '../sub/l' }]],
+    ['the same, the restore then failing on a later entry (a FIFO)', [
+      { name: 'x', type: 'symlink', linkname: 'dd/s/..' }, { name: 'dd/', type: 'directory' }, { name: 'sub/', type: 'directory' },
+      { name: 'sub/l', type: 'symlink', linkname: '..' }, { name: 'dd/s', type: 'symlink', linkname: '../sub/l' }, { name: 'pipe', type: 'fifo' }]],
+  ];
+  for (const [label, entries] of escapes) {
+    it(`leaves no link resolving outside the target: ${label}`, async () => {
+      const dir = await fsp.mkdtemp(path.join(work, 'case-'));
+      const file = path.join(dir, 'links.tar');
+      await fsp.writeFile(file, await makeTar(entries));
+      const to = path.join(dir, 'target');
+      await assert.rejects(thawArchive({ input: file, to }), code('UnsafeEntry'));
+      const root = await fsp.realpath(to);
+      const walk = async (d: string): Promise<void> => {
+        for (const e of await fsp.readdir(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          if (e.isSymbolicLink()) {
+            const real = await fsp.realpath(p).catch(() => null);
+            assert.ok(real === null || real === root || real.startsWith(root + path.sep), `${path.relative(root, p)} → ${real} is outside`);
+          } else if (e.isDirectory()) await walk(p);
+        }
+      };
+      await walk(root);
+    });
+  }
+
+  it('restores over existing files as asked: unchanged ones skipped silently, then replace, keep both, skip', async () => {
+    const dir = await fsp.mkdtemp(path.join(work, 'case-'));
+    const file = path.join(dir, 'a.tar');
+    await fsp.writeFile(file, await makeTar([{ name: 'same.txt', body: 'same' }, { name: 'f.txt', body: 'new' }, { name: 'photo.jpg', body: 'new jpg' }]));
+    const to = path.join(dir, 'target');
+    await fsp.mkdir(to);
+    await fsp.writeFile(path.join(to, 'same.txt'), 'same');
+    await fsp.writeFile(path.join(to, 'f.txt'), 'old');
+    await fsp.writeFile(path.join(to, 'photo.jpg'), 'old jpg');
+    await assert.rejects(thawArchive({ input: file, to }), (e: Error & { code?: string }) => e.code === 'TargetExists' && /--overwrite/.test(e.message) && /--keep-both/.test(e.message) && /--skip-existing/.test(e.message));
+    assert.equal(await fsp.readFile(path.join(to, 'f.txt'), 'utf8'), 'old');
+
+    const asked: string[] = [];
+    const out = await thawArchive({ input: file, to, onExisting: async (c) => { asked.push(c.member); return c.member === 'f.txt' ? 'replace' : 'keep-both'; } });
+    assert.deepEqual(asked, ['f.txt', 'photo.jpg'], 'the unchanged file is not asked about');
+    assert.deepEqual(out.map((r) => [r.path, r.outcome]), [['same.txt', 'unchanged'], ['f.txt', 'replaced'], ['photo.jpg', 'kept-both']]);
+    const day = new Date().toISOString().slice(0, 10);
+    assert.equal(await fsp.readFile(path.join(to, 'f.txt'), 'utf8'), 'new');
+    assert.equal(await fsp.readFile(path.join(to, 'photo.jpg'), 'utf8'), 'old jpg');
+    assert.equal(await fsp.readFile(path.join(to, `photo (restored ${day}).jpg`), 'utf8'), 'new jpg');
+
+    await fsp.writeFile(path.join(to, 'f.txt'), 'changed again');
+    const skipped = await thawArchive({ input: file, to, onExisting: 'skip' });
+    assert.deepEqual(skipped.map((r) => r.outcome), ['unchanged', 'skipped', 'skipped']);
+    assert.equal(await fsp.readFile(path.join(to, 'f.txt'), 'utf8'), 'changed again');
+    assert.deepEqual((await fsp.readdir(to)).sort(), ['f.txt', `photo (restored ${day}).jpg`, 'photo.jpg', 'same.txt'], 'no temp files left');
+  });
+
   it('verifies SHA-256 when known and leaves no file on mismatch', async () => {
     const dir = await fsp.mkdtemp(path.join(work, 'case-'));
     const file = path.join(dir, 'a.tar');

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Catalogue } from '../../../src/core/catalogue/catalogue';
+import { RECREATED_SETTING } from '../../../src/core/catalogue/recreatedNotice';
 import { damageReason } from '../../../src/core/catalogue/catalogueFile';
 import { SCHEMA_VERSION, migrate, schemaVersion } from '../../../src/core/catalogue/schema';
 import { loadSqlJs } from '../../../src/core/catalogue/sqlJs';
@@ -34,7 +35,7 @@ test('a new catalogue is created at the current schema version, saved atomically
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   db.close();
   c.close();
-  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['new.db']);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['new.db', 'new.db.sha256'], 'no temp file left, the hash of what was saved beside it');
 });
 
 test('a temp file left by a crash during a save is removed at the next write, the catalogue intact', async () => {
@@ -48,13 +49,58 @@ test('a temp file left by a crash during a save is removed at the next write, th
   c.close();
 });
 
-test('an empty file is a new catalogue', async () => {
-  const file = path.join(dir, 'empty.db');
-  fs.writeFileSync(file, '');
+test('an empty file is damage, not a new catalogue: kept aside, and the new one says it replaced it', async () => {
+  const file = await makeCatalogue('empty.db');
+  fs.truncateSync(file, 0);
+  await assert.rejects(Catalogue.open(file), (e) => FreezerError.is(e, 'CatalogueDamaged') && /0 bytes/.test(e.message) && e.message.includes(`${file}.previous`));
+  assert.equal(asideOf(file).length, 1);
   const c = await Catalogue.open(file);
   assert.deepEqual(await c.listVaults(), []);
+  const notice = await c.recreatedNotice();
+  assert.equal(notice?.damagedCopy, path.join(dir, asideOf(file)[0]));
+  await c.write((tx) => tx.deleteSetting(RECREATED_SETTING));
   c.close();
-  assert.ok(fs.statSync(file).size > 0);
+  const again = await Catalogue.open(file);
+  assert.equal(await again.recreatedNotice(), undefined, 'acknowledged once, quiet after');
+  again.close();
+});
+
+test('garbage in a middle page is found on open, and the previous generation is sound and usable', async () => {
+  const file = await makeCatalogue('middle.db');
+  const c = await Catalogue.open(file);
+  await c.write((tx) => tx.setSetting('generation', 'two'));
+  c.close();
+  const previous = `${file}.previous`;
+  assert.ok(fs.existsSync(previous), 'the file a save replaced is kept');
+  const bytes = fs.readFileSync(file);
+  const page = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+  const pages = bytes.length / page;
+  assert.ok(pages >= 4, `${pages} pages`);
+  const mid = Math.floor(pages / 2) * page;
+  bytes.fill(0xee, mid, mid + page);
+  fs.writeFileSync(file, bytes); // header, size and schema page are intact
+  assert.equal(damageReason(bytes), undefined, 'the cheap header checks cannot see it');
+  await assert.rejects(Catalogue.open(file), (e) => FreezerError.is(e, 'CatalogueDamaged') && /integrity|malformed/.test(e.message) && e.message.includes(previous));
+  assert.equal(asideOf(file).length, 1);
+  // Recovery as docs/RECOVERY.md says: copy the previous generation back.
+  fs.copyFileSync(previous, file);
+  const back = await Catalogue.open(file);
+  assert.equal((await back.listArchives())[0].fileCount, 300);
+  assert.equal(await back.getSetting('generation'), undefined, 'one save back');
+  assert.equal(await back.recreatedNotice(), undefined);
+  back.close();
+});
+
+test('a file changed behind Freezer\'s back but sound is accepted after SQLite\'s full check', async () => {
+  const file = await makeCatalogue('foreign-writer.db');
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(fs.readFileSync(file));
+  db.run("INSERT INTO settings (name, value) VALUES ('edited', 'by hand')");
+  fs.writeFileSync(file, db.export());
+  db.close();
+  const c = await Catalogue.open(file);
+  assert.equal(await c.getSetting('edited'), 'by hand');
+  c.close();
 });
 
 test('a truncated catalogue is refused with CatalogueDamaged and kept aside, never overwritten', async () => {

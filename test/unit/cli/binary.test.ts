@@ -282,7 +282,9 @@ describe('freezer binary', () => {
   it('keeps every key when several processes create keys at once (the key file is locked while written)', async () => {
     const created = await Promise.all([1, 2, 3, 4].map((i) => cli(['keys', 'create', '--label', `parallel-${i}`, '--json'])));
     const ids = created.map((r) => json(r).id as string);
-    const file = JSON.parse(fs.readFileSync(path.join(home, 'freezer-keys.json'), 'utf8')) as Array<{ id: string }>;
+    // A list of exports, or { defaultKeyId, keys } once a default key is remembered beside them.
+    const parsed = JSON.parse(fs.readFileSync(path.join(home, 'freezer-keys.json'), 'utf8')) as Array<{ id: string }> | { keys: Array<{ id: string }> };
+    const file = Array.isArray(parsed) ? parsed : parsed.keys;
     for (const id of ids) assert.ok(file.some((k) => k.id === id), `key ${id} is in the key file`);
     const listed = json(await cli(['keys', 'list', '--json']));
     for (const id of ids) assert.ok(listed.some((k: any) => k.id === id));

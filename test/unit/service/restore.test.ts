@@ -92,9 +92,14 @@ describe('service restores', () => {
     for (const [rel, content] of Object.entries(files)) {
       assert.equal(sha(await fs.readFile(path.join(to, 'tree', rel))), sha(content));
     }
-    await assert.rejects(service.restore({ archiveId: a.id, to }), (e) => FreezerError.is(e, 'TargetExists'));
+    const same = await service.restore({ archiveId: a.id, to });
+    assert.deepEqual([same.files.length, same.unchanged], [0, 3], 'files already restored are left as they are');
+    await fs.writeFile(path.join(to, 'tree', 'a/one.txt'), 'edited');
+    await assert.rejects(service.restore({ archiveId: a.id, to }), (e) => FreezerError.is(e, 'TargetExists') && /--overwrite/.test(e.message));
+    assert.equal(await fs.readFile(path.join(to, 'tree', 'a/one.txt'), 'utf8'), 'edited');
     const again = await service.restore({ archiveId: a.id, to, overwrite: true, members: ['tree/a'] });
-    assert.equal(again.files.length, 2);
+    assert.deepEqual([again.files.length, again.unchanged], [1, 1]);
+    assert.equal(await fs.readFile(path.join(to, 'tree', 'a/one.txt'), 'utf8'), 'one');
   });
 
   it('freezes with a legacy cipher in the original format and restores through the key store', async () => {
