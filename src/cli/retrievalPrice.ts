@@ -7,7 +7,9 @@ import { formatBytes } from './output';
 const TIERS: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];
 
 /** What a retrieval will fetch and cost, one line per tier (printed before any job is started). */
-export function priceLines(what: string, e: Pick<RetrievalEstimate, 'sizeBytes' | 'pricesAsOf' | 'region' | 'tiers'>): string[] {
+export function priceLines(what: string, e: Pick<RetrievalEstimate, 'sizeBytes' | 'pricesAsOf' | 'region' | 'tiers' | 'plan'>): string[] {
+  // Bucket archives: the restore planner's words (segment objects, bytes restored and downloaded, days).
+  if (e.plan) return [`Restoring ${what}:`, ...e.plan.lines];
   return [
     `Retrieving ${what} fetches ${formatBytes(e.sizeBytes)} from Glacier (${e.region}, prices as of ${e.pricesAsOf}):`,
     ...e.tiers.map((t) => `  ${t.tier.padEnd(9)}  $${t.costUsd.toFixed(4)}  typically ${t.typicalHours}`),
@@ -15,7 +17,8 @@ export function priceLines(what: string, e: Pick<RetrievalEstimate, 'sizeBytes' 
 }
 
 /** Sums the estimates of several archives (a folder restored from more than one). */
-export function sumEstimates(es: RetrievalEstimate[]): Pick<RetrievalEstimate, 'sizeBytes' | 'pricesAsOf' | 'region' | 'tiers'> {
+export function sumEstimates(es: RetrievalEstimate[]): Pick<RetrievalEstimate, 'sizeBytes' | 'pricesAsOf' | 'region' | 'tiers' | 'plan'> {
+  if (es.length === 1) return es[0];
   return {
     sizeBytes: es.reduce((n, e) => n + e.sizeBytes, 0),
     pricesAsOf: es[0].pricesAsOf,

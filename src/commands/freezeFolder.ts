@@ -2,8 +2,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
 import { changedFilesWarning } from '../core/service/changedFilesWarning';
-import type { ArchiveInfo } from '../core/service/types';
+import type { ArchiveInfo, StorageClass } from '../core/service/types';
 import { keyForNewArchive } from '../platform/encryptionChoice';
+import { pickStorageClass } from './createBucket';
 import { runWithProgress } from '../platform/progress';
 import { readSettings } from '../platform/settings';
 import type { FreezerCommand } from './deps';
@@ -15,6 +16,8 @@ export interface FreezeOptions {
   description?: string;
   /** Key id; null: no encryption; undefined: the default key. */
   keyId?: string | null;
+  /** Bucket stores: the storage class (asked, with the store's last one first, when not given). */
+  storageClass?: StorageClass;
 }
 
 /** The Explorer passes the clicked item and the whole selection; the palette passes nothing. */
@@ -36,7 +39,8 @@ export const freezeFolder: FreezerCommand = {
   id: 'freezer.freezeFolder',
   async run(deps, clicked?: unknown, selection?: unknown, opts: FreezeOptions = {}): Promise<ArchiveInfo> {
     const sources = await sourcesOf(clicked, selection);
-    const vault = await resolveVault(deps, opts.vault, 'Freeze into which vault?');
+    const vault = await resolveVault(deps, opts.vault, 'Freeze into which store?');
+    const storageClass = vault.kind === 'bucket' ? opts.storageClass ?? await pickStorageClass(vault.storageClass, `Freeze into ${vault.name}`) : undefined;
     const svc = await deps.host.ready();
     const settings = readSettings();
     const label = sources.length === 1 ? path.basename(sources[0]) : `${path.basename(sources[0])} and ${sources.length - 1} more`;
@@ -51,6 +55,7 @@ export const freezeFolder: FreezerCommand = {
       name: opts.name,
       description: opts.description,
       compression: settings.defaultCompression,
+      ...(storageClass ? { storageClass } : {}),
       keyId,
       signal,
       onProgress,

@@ -1,12 +1,14 @@
 import type * as vscode from 'vscode';
 import { registerCommand } from '../platform/commandRegistry';
 import { acknowledgeCatalogue, showCatalogueNotice } from './acknowledgeCatalogue';
+import { addBucket, createBucket } from './createBucket';
 import { createVault } from './createVault';
 import type { CommandDeps, FreezerCommand } from './deps';
 import { disconnectArchive } from './disconnectArchive';
 import { freezeFolder } from './freezeFolder';
 import { importLegacyDatabase } from './importLegacyDatabase';
 import { loadMore } from './loadMore';
+import { rebuildCatalogue } from './rebuildCatalogue';
 import { refresh } from './refresh';
 import { refreshJobs } from './refreshJobs';
 import { removeArchive } from './removeArchive';
@@ -23,9 +25,9 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 
 /** Every command of this area (the dialogs register theirs in src/webviews). */
 export const COMMANDS: readonly FreezerCommand[] = [
-  createVault, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
+  createVault, createBucket, addBucket, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice, rebuildCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */

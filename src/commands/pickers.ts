@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
-import type { ArchiveInfo, ArchiveState, FileVersion, Tier, VaultInfo } from '../core/service/types';
+import type { ArchiveInfo, ArchiveState, FileVersion, RetrievalEstimate, Tier, VaultInfo } from '../core/service/types';
 import { FileVersionNode, FrozenFileNode, FrozenFolderNode } from '../views/files/frozenNodes';
 import { ROOT } from '../views/files/frozenFilesTree';
 import { formatBytes, formatDate, formatUsd, STATE_LABELS } from '../views/format';
@@ -20,13 +20,17 @@ export async function resolveVault(deps: CommandDeps, arg: unknown, placeHolder 
     return v;
   }
   if (!vaults.length) {
-    const create = await vscode.window.showInformationMessage('There are no vaults yet. Create one?', 'Create Vault');
-    const created = create ? await vscode.commands.executeCommand<VaultInfo | undefined>('freezer.createVault') : undefined;
+    const create = await vscode.window.showInformationMessage('There are no stores yet. Create an S3 bucket (or, on an older AWS account, a vault)?', 'Create Bucket', 'Create Vault');
+    const created = create ? await vscode.commands.executeCommand<VaultInfo | undefined>(create === 'Create Bucket' ? 'freezer.createBucket' : 'freezer.createVault') : undefined;
     if (!created) throw new CancellationError();
     return created;
   }
   const pick = await vscode.window.showQuickPick(
-    vaults.map((v) => ({ label: v.name, description: `${v.localArchiveCount} archive${v.localArchiveCount === 1 ? '' : 's'}`, detail: v.region, vault: v })),
+    vaults.map((v) => ({
+      label: v.name,
+      description: `${v.kind === 'bucket' ? `S3 bucket · ${v.storageClass ?? 'DEEP_ARCHIVE'} · ` : ''}${v.localArchiveCount} archive${v.localArchiveCount === 1 ? '' : 's'}`,
+      detail: v.region, vault: v,
+    })),
     { placeHolder, matchOnDescription: true },
   );
   if (!pick) throw new CancellationError();
@@ -75,6 +79,7 @@ export async function resolveTier(deps: CommandDeps, archive: ArchiveInfo, arg: 
     return arg as Tier;
   }
   const est = await (await deps.host.ready()).estimateRetrieval(archive.id, { member });
+  if (est.plan) return pickPlannedTier(est, archive, member);
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { tier: Tier }>();
   qp.title = est.archiveBytes
     ? `Retrieve ${formatBytes(est.sizeBytes)} of ${archive.name} (${formatBytes(est.archiveBytes)}): only the part holding ${member?.split('/').pop()}`
@@ -88,6 +93,38 @@ export async function resolveTier(deps: CommandDeps, archive: ArchiveInfo, arg: 
   }));
   // Standard is the usual trade-off; Expedited costs several times more.
   qp.activeItems = qp.items.filter((i) => i.tier === 'Standard');
+  const tier = await new Promise<Tier | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]?.tier ?? qp.activeItems[0]?.tier));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  if (!tier) throw new CancellationError();
+  return tier;
+}
+
+/**
+ * The restore planner's estimate for a bucket archive, shown before anything is requested: what is
+ * restored (segment objects, bytes, for how many days) and downloaded, each tier's wait and cost,
+ * tiers not offered and why, and whether the estimate is approximate.
+ */
+async function pickPlannedTier(est: RetrievalEstimate, archive: ArchiveInfo, member?: string): Promise<Tier> {
+  const plan = est.plan!;
+  type Item = vscode.QuickPickItem & { tier?: Tier };
+  const qp = vscode.window.createQuickPick<Item>();
+  const what = member ? member.split('/').pop() : archive.name;
+  qp.title = `Restore ${what}: ${plan.objects} of ${plan.archiveObjects} segment object${plan.archiveObjects === 1 ? '' : 's'} (${formatBytes(plan.restoreBytes)}) for ${plan.days} days, then download ${formatBytes(plan.downloadBytes)}`;
+  const priced = `${plan.approximate ? 'approximate estimate' : 'estimate'}, ${est.region} prices as of ${est.pricesAsOf}`;
+  qp.placeholder = `Choose the restore tier (${priced})`;
+  const items: Item[] = est.tiers.map((t) => ({
+    label: t.tier,
+    description: `${formatUsd(t.costUsd)} · ${t.typicalHours}`,
+    detail: `${plan.storageClass}: requests + retrieval + the restored copy × ${plan.days} days + transfer out of ${formatBytes(plan.downloadBytes)} · ${priced}`,
+    tier: t.tier,
+  }));
+  for (const u of plan.unavailable) items.push({ label: `${u.tier}: ${u.reason}`, kind: vscode.QuickPickItemKind.Separator });
+  qp.items = items;
+  qp.activeItems = items.filter((i) => i.tier === 'Standard');
   const tier = await new Promise<Tier | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]?.tier ?? qp.activeItems[0]?.tier));
     qp.onDidHide(() => resolve(undefined));

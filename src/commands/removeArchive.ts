@@ -7,8 +7,9 @@ import { resolveArchive } from './pickers';
 /** What removing does to this archive, in the words of the confirmation prompt. */
 function whatRemoveDoes(a: ArchiveInfo): string {
   const inGlacier = a.glacierId !== undefined && a.state !== 'local';
-  if (inGlacier && a.localFile) return 'This deletes it from Glacier; the local copy stays (remove again to delete it too).';
-  if (inGlacier) return `This deletes it from Glacier and its ${a.fileCount} file(s) from the catalogue.`;
+  const where = a.storageClass ? a.vault : 'Glacier';
+  if (inGlacier && a.localFile) return `This deletes it from ${where}; the local copy stays (remove again to delete it too).`;
+  if (inGlacier) return `This deletes it from ${where} and its ${a.fileCount} file(s) from the catalogue.`;
   return `This deletes the local archive file and its ${a.fileCount} file(s) from the catalogue.`;
 }
 
@@ -21,9 +22,11 @@ export const removeArchive: FreezerCommand = {
     const archive = await resolveArchive(deps, arg, undefined, 'Choose the archive to remove');
     let typed = typeof sentence === 'string' ? sentence : undefined;
     if (typed === undefined) {
+      // Bucket archives: what deleting before the class's 90/180-day minimum still bills.
+      const early = await (await deps.host.ready()).estimateRemoval(archive.id).catch(() => undefined);
       typed = await vscode.window.showInputBox({
         title: `Remove archive "${archive.name}"`,
-        prompt: `${whatRemoveDoes(archive)} It cannot be undone. Type "${CONFIRMATION}" to confirm.`,
+        prompt: `${whatRemoveDoes(archive)}${early ? ` ${early.text}` : ''} It cannot be undone. Type "${CONFIRMATION}" to confirm.`,
         placeHolder: CONFIRMATION,
         ignoreFocusOut: true,
         validateInput: (v) => (v === CONFIRMATION ? undefined : `Type exactly: ${CONFIRMATION}`),

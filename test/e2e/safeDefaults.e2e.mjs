@@ -29,12 +29,12 @@ after(async () => { await wb?.close(); });
 
 test('no key yet: Freeze Folder asks; "Create Key Now" encrypts, offers the export, and the export is 0600', () => withFailureShot(() => wb, 'safe-defaults', async () => {
   await showContainer(page, 'Freezer');
-  await page.getByText('No vaults yet').first().waitFor({ timeout: 30000 });
+  await page.getByText('No stores yet').first().waitFor({ timeout: 30000 });
   await page.getByRole('button', { name: 'Create Vault' }).first().click();
   await input(page).waitFor();
   await input(page).fill('safe');
   await page.keyboard.press('Enter');
-  await viewRow(page, 'Vaults', 'safe').first().waitFor();
+  await viewRow(page, 'Stores', 'safe').first().waitFor();
   await clearToasts(page);
 
   await freezeFromExplorer(page, 'docs', 'safe');

@@ -8,13 +8,17 @@ import type { Command } from '../command';
 import { UsageError } from '../exitCodes';
 import { count, formatBytes, table } from '../output';
 import { allArchives, resolveArchive } from '../resolveArchive';
+import { parseStorageClass, STORAGE_CLASS_OPTION } from './buckets';
 
 const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'bzip2', 'none'];
 
 export function archiveRows(items: ArchiveInfo[]): string[] {
-  return table(['ID', 'NAME', 'STATE', 'SIZE', 'FILES', 'CREATED', 'ENCRYPTION'], items.map((a) => [
-    a.id, a.name, a.state, formatBytes(a.size), a.fileCount, a.createdAt.slice(0, 19).replace('T', ' '),
+  const classes = items.some((a) => a.storageClass);
+  return table(['ID', 'NAME', 'STATE', 'SIZE', 'FILES', 'CREATED', 'ENCRYPTION', ...(classes ? ['CLASS'] : [])], items.map((a) => [
+    a.id, a.name, a.restoredUntil ? `${a.state} until ${a.restoredUntil.slice(0, 16).replace('T', ' ')}` : a.state, formatBytes(a.size), a.fileCount,
+    a.createdAt.slice(0, 19).replace('T', ' '),
     a.encryption ? `${a.encryption.format}${a.encryption.keyId ? ` ${a.encryption.keyId}` : ''}` : 'none',
+    ...(classes ? [a.storageClass ?? '-'] : []),
   ]));
 }
 
@@ -40,10 +44,12 @@ export const archivesCommand: Command = {
 
 export const freezeCommand: Command = {
   name: 'freeze',
-  usage: 'PATH… --vault V [--compression zstd|gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
-  summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it.',
+  usage: 'PATH… --vault V|--store s3://BUCKET/PREFIX [--storage-class CLASS] [--compression zstd|gzip|bzip2|none] [--key ID|none] [--description TEXT] [--name NAME] [--exclude REGEX]',
+  summary: 'Pack files and folders into an archive (tar, compressed, encrypted) and upload it to a vault or a bucket store.',
   options: {
     vault: { type: 'string', arg: 'V' },
+    store: { type: 'string', arg: 's3://BUCKET/PREFIX' },
+    'storage-class': STORAGE_CLASS_OPTION,
     compression: { type: 'string', arg: 'zstd|gzip|bzip2|none' },
     key: { type: 'string', arg: 'ID', multiple: true },
     description: { type: 'string', arg: 'TEXT' },
@@ -55,6 +61,8 @@ export const freezeCommand: Command = {
   },
   details: [
     '--key ID encrypts with that key (default: the default key; `--key none` for no encryption).',
+    '--store s3://BUCKET/PREFIX freezes into a bucket store (same as --vault with that name); --storage-class',
+    'picks its S3 class (default: the store\'s last one, else DEEP_ARCHIVE) and is remembered for the store.',
     '--resume first finishes uploads an earlier run left unfinished (and alone does only that).',
     'Filters: backup and generated files (~, .o, .pyc, .bak, .P/.Po, #…#) and the exclusion paths stored in the',
     'catalogue are left out; --exclude REGEX (full path, repeatable) adds one; --skip-frozen leaves out files',
@@ -71,8 +79,9 @@ export const freezeCommand: Command = {
         return;
       }
     }
-    const vault = str(args.values.vault);
-    if (!paths.length || !vault) throw new UsageError('Usage: freezer freeze PATH… --vault V');
+    const vault = str(args.values.store) ?? str(args.values.vault);
+    if (!paths.length || !vault) throw new UsageError('Usage: freezer freeze PATH… --vault V|--store s3://BUCKET/PREFIX');
+    const storageClass = parseStorageClass(str(args.values['storage-class']));
     const compression = str(args.values.compression) as Compression | undefined;
     if (compression && !COMPRESSIONS.includes(compression)) throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')}.`);
     const keys = args.values.key as string[] | undefined;
@@ -90,15 +99,16 @@ export const freezeCommand: Command = {
         ...(str(args.values.name) ? { name: str(args.values.name) } : {}),
         ...(str(args.values.description) ? { description: str(args.values.description) } : {}),
         ...(compression ? { compression } : {}),
+        ...(storageClass ? { storageClass } : {}),
         ...(key !== undefined ? { keyId: key === 'none' ? null : key } : {}),
         signal: ctx.signal,
         onProgress: progress,
       });
       progress.end();
       if (!a.encryption) {
-        ctx.out.note(`Archive ${a.id} is NOT encrypted: whoever can read the vault can read its files.${key === 'none' ? '' : ' Create a key with `freezer keys create` (the first key becomes the default), then freeze again.'}`, true);
+        ctx.out.note(`Archive ${a.id} is NOT encrypted: whoever can read the ${a.storageClass ? 'bucket' : 'vault'} can read its files.${key === 'none' ? '' : ' Create a key with `freezer keys create` (the first key becomes the default), then freeze again.'}`, true);
       }
-      ctx.out.result(a, () => `Froze ${count(a.fileCount, 'file')} into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}, ${a.encryption ? 'encrypted' : 'not encrypted'}${a.glacierId ? `, Glacier id ${a.glacierId.slice(0, 16)}…` : ''}).`);
+      ctx.out.result(a, () => `Froze ${count(a.fileCount, 'file')} into archive ${a.id} "${a.name}" in ${a.vault} (${formatBytes(a.size)}, ${a.state}${a.storageClass ? `, ${a.storageClass}` : ''}, ${a.encryption ? 'encrypted' : 'not encrypted'}${a.glacierId ? `, ${a.storageClass ? 'S3' : 'Glacier'} id ${a.glacierId.slice(0, 16)}…` : ''}).`);
       const torn = changedFilesWarning(a, 20);
       if (torn) ctx.out.note(`Warning: ${torn}`, true);
     } finally {
@@ -122,7 +132,9 @@ export const archiveCommand: Command = {
       ctx.out.result(after, () => `Deleted the local file of archive ${a.id} "${a.name}"; it is now ${after.state}.`);
       return;
     }
-    if (!args.values.yes) throw new UsageError(`Removing archive ${a.id} "${a.name}" deletes it from Glacier for good: add --yes to confirm.`);
+    const early = await svc.estimateRemoval(a.id);
+    if (!args.values.yes) throw new UsageError(`Removing archive ${a.id} "${a.name}" deletes it from ${a.vault} for good${early ? `. ${early.text}` : ''}: add --yes to confirm.`);
+    if (early?.earlyDeletionUsd) ctx.out.note(early.text);
     await svc.removeArchive(a.id);
     ctx.out.result({ removed: a.id }, () => `Removed archive ${a.id} "${a.name}" from ${a.vault}.`);
   },

@@ -1,19 +1,20 @@
 import type { Command } from '../command';
 import { archiveCommand, archivesCommand, freezeCommand } from './archives';
+import { bucketCommand } from './buckets';
 import { catalogueCommand } from './catalogue';
 import { daemonCommand } from './daemon';
 import { endpointCommand } from './endpoint';
 import { importLegacyCommand } from './importLegacy';
 import { jobsCommand, retrieveCommand } from './jobs';
 import { keysCommand } from './keys';
-import { restoreCommand } from './restore';
+import { planCommand, restoreCommand } from './restore';
 import { settingsCommand } from './settings';
 import { thawCommand } from './thaw';
 import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 
 /** Every subcommand, in the order --help lists them. */
 export const COMMANDS: readonly Command[] = [
-  vaultsCommand, vaultCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, restoreCommand,
+  vaultsCommand, vaultCommand, bucketCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, planCommand, restoreCommand,
   inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
   catalogueCommand,
 ];

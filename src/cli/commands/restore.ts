@@ -32,6 +32,8 @@ export const restoreCommand: Command = {
     'When the archive is not on disk a retrieval job is started instead and the exit code is 6:',
     'the daemon restores into DIR when the job completes. Its tier, bytes and cost are printed first, and',
     'it starts only with --tier, --yes (Standard) or an answer at a terminal: nothing is billed otherwise.',
+    'One frozen file restores only its part: a vault archive\'s byte range, or the segment objects of a bucket',
+    'archive holding it (then ranged GETs of just its bytes); `freezer plan PATH` shows it without starting anything.',
   ],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;
@@ -51,6 +53,8 @@ export const restoreCommand: Command = {
     if (archiveId !== undefined) plan.push({ archiveId });
     else {
       const frozenPath = path.resolve(ref);
+      const own = await svc.listVersions(frozenPath);
+      if (own.length) return restoreOneFile(ctx, svc, latest(own), target, { tier: str(args.values.tier), yes: Boolean(args.values.yes), ...common });
       const versions = await latestVersions(svc, frozenPath);
       if (!versions.length) throw new FreezerError('NotFound', `"${ref}" is neither an archive nor a frozen file or folder (looked for ${frozenPath}).`);
       const byArchive = new Map<number, string[]>();
@@ -66,6 +70,45 @@ export const restoreCommand: Command = {
       progress.end();
     }
     return report(ctx, results, target);
+  },
+};
+
+/** One frozen file: priced for its part of the archive only, then restored as DIR/<name>. */
+async function restoreOneFile(
+  ctx: CliContext, svc: FreezerService, v: FileVersion, target: string,
+  o: { tier?: string; yes?: boolean; onExisting: ExistingPolicy; signal: AbortSignal },
+): Promise<ExitCode> {
+  let tier: Tier | undefined;
+  const a = await svc.getArchive(v.archiveId);
+  if (a?.state === 'frozen') {
+    const est = await svc.estimateRetrieval(v.archiveId, { member: v.memberPath });
+    tier = await chooseTier(ctx, priceLines(`archive ${a.id} "${a.name}" for ${v.path}`, est), o);
+  } else if (o.tier) tier = parseTierName(o.tier);
+  const progress = ctx.out.progress('restore');
+  try {
+    const r = await svc.restoreFileVersion(v, target, { onExisting: o.onExisting, signal: o.signal, ...(tier ? { tier } : {}), onProgress: progress });
+    return report(ctx, [r], target);
+  } finally {
+    progress.end();
+  }
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  usage: 'ARCHIVE|PATH',
+  summary: 'What restoring an archive or one frozen file would request, download and cost per tier (nothing is requested).',
+  options: { vault: { type: 'string', arg: 'V' } },
+  async run(ctx, args) {
+    const [, ref, ...rest] = args.positionals;
+    if (!ref || rest.length) throw new UsageError('Usage: freezer plan ARCHIVE|PATH');
+    const svc = await ctx.service();
+    const own = await svc.listVersions(path.resolve(ref));
+    const v = own.length ? latest(own) : undefined;
+    const a = v ? await svc.getArchive(v.archiveId) : await resolveArchive(svc, ref, str(args.values.vault));
+    if (!a) throw new FreezerError('ArchiveNotFound', `The archive holding ${ref} is not in the catalogue.`);
+    const est = await svc.estimateRetrieval(a.id, v ? { member: v.memberPath } : undefined);
+    ctx.out.result(est, () => priceLines(v ? `archive ${a.id} "${a.name}" for ${v.path}` : `archive ${a.id} "${a.name}"`, est));
+    return EXIT.ok;
   },
 };
 

@@ -5,15 +5,17 @@ import { formatBytes, table } from '../output';
 
 export const vaultsCommand: Command = {
   name: 'vaults',
+  aliases: ['stores'],
   usage: '',
-  summary: 'List the vaults (from Glacier, matched with the catalogue).',
+  summary: 'List the stores: Glacier vaults (from Glacier, matched with the catalogue) and S3 bucket stores.',
   async run(ctx) {
     const vaults = await (await ctx.service()).listVaults();
     ctx.out.result(vaults, () => vaults.length
-      ? table(['VAULT', 'ARCHIVES', 'IN CATALOGUE', 'SIZE', 'LAST INVENTORY'], vaults.map((v) => [
-        v.name, v.remoteArchiveCount ?? '?', v.localArchiveCount, v.sizeBytes === undefined ? '?' : formatBytes(v.sizeBytes), v.lastInventory ?? '-',
+      ? table(['STORE', 'KIND', 'ARCHIVES', 'IN CATALOGUE', 'SIZE', 'CLASS', 'LAST INVENTORY'], vaults.map((v) => [
+        v.name, v.kind === 'bucket' ? 'bucket' : 'vault', v.remoteArchiveCount ?? (v.kind === 'bucket' ? '-' : '?'), v.localArchiveCount,
+        v.sizeBytes === undefined ? (v.kind === 'bucket' ? '-' : '?') : formatBytes(v.sizeBytes), v.storageClass ?? '-', v.lastInventory ?? '-',
       ]))
-      : 'No vaults. Create one with: freezer vault create NAME');
+      : 'No stores. Add an S3 bucket with: freezer bucket create s3://BUCKET (or, on an older AWS account, freezer vault create NAME)');
   },
 };
 
@@ -40,12 +42,14 @@ export const vaultCommand: Command = {
 
 export const inventoryCommand: Command = {
   name: 'inventory',
-  usage: 'VAULT',
-  summary: 'Request a vault inventory; the daemon merges it into the catalogue.',
+  usage: 'VAULT|s3://BUCKET/PREFIX',
+  summary: 'Request a vault inventory (the daemon merges it), or list a bucket store and reconcile it at once.',
   async run(ctx, args) {
     const [, vault, ...rest] = args.positionals;
     if (!vault || rest.length) throw new UsageError('Usage: freezer inventory VAULT');
     const job = await (await ctx.service()).requestInventory(vault);
-    ctx.out.result(job, () => `Inventory of ${vault} requested (job ${job.id}). It usually takes hours at AWS; the daemon merges it when it completes.`);
+    ctx.out.result(job, () => job.status === 'Succeeded'
+      ? `Listed ${vault}: ${job.statusMessage ?? 'done'}`
+      : `Inventory of ${vault} requested (job ${job.id}). It usually takes hours at AWS; the daemon merges it when it completes.`);
   },
 };

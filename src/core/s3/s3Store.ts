@@ -36,6 +36,8 @@ export interface S3StoreOptions {
   /** Multipart part size, 5 MiB–5 GiB (default 16 MiB). */
   partSize?: number;
   concurrency?: number;
+  /** Keys per listing page (S3's default, 1,000, when absent); tests set it small to page. */
+  listPageSize?: number;
   /** Keys to open encrypted manifests (archives whose layout the caller does not have). */
   keys?: KeySource;
   logger?: Logger;
@@ -143,7 +145,7 @@ export class S3Store implements ColdStore {
     let token: string | undefined;
     try {
       do {
-        const page = await this.c.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: dataPrefix(this.prefix, ref.id), ContinuationToken: token }), { abortSignal: signal });
+        const page = await this.c.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: dataPrefix(this.prefix, ref.id), ContinuationToken: token, ...(this.o.listPageSize ? { MaxKeys: this.o.listPageSize } : {}) }), { abortSignal: signal });
         const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key as string }));
         if (keys.length) await this.deleteKeys(keys, signal);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -276,7 +278,7 @@ export class S3Store implements ColdStore {
     do {
       let page;
       try {
-        page = await this.c.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: manifestsPrefix(this.prefix), ContinuationToken: token }), { abortSignal: signal });
+        page = await this.c.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: manifestsPrefix(this.prefix), ContinuationToken: token, ...(this.o.listPageSize ? { MaxKeys: this.o.listPageSize } : {}) }), { abortSignal: signal });
       } catch (e) {
         throw mapS3Error(e, { bucket: this.bucket });
       }
@@ -299,6 +301,38 @@ export class S3Store implements ColdStore {
       for (const a of heads) if (a) yield a;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /**
+   * Archive ids with segment objects but no manifest: uploads that never finished (killed with their
+   * session lost) or deletions cut short. They are billed but no listing shows them; offer to delete
+   * them (`deleteArchive`) once they are older than any upload still running.
+   */
+  async listIncomplete(signal?: AbortSignal): Promise<{ id: string; objects: number; bytes: number; oldest?: string }[]> {
+    const manifests = new Set<string>();
+    const data = new Map<string, { id: string; objects: number; bytes: number; oldest?: string }>();
+    const root = `${this.prefix}freezer/v1/data/`;
+    for (const [prefix, onKey] of [
+      [manifestsPrefix(this.prefix), (k: string) => { const id = archiveIdOfManifest(this.prefix, k); if (id) manifests.add(id); }],
+      [root, (k: string, o: { Size?: number; LastModified?: Date }) => {
+        const id = k.slice(root.length).split('/')[0];
+        const d = data.get(id) ?? { id, objects: 0, bytes: 0 };
+        d.objects++;
+        d.bytes += o.Size ?? 0;
+        const t = o.LastModified?.toISOString();
+        if (t && (!d.oldest || t < d.oldest)) d.oldest = t;
+        data.set(id, d);
+      }],
+    ] as const) {
+      let token: string | undefined;
+      do {
+        const page = await this.c.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, ...(this.o.listPageSize ? { MaxKeys: this.o.listPageSize } : {}) }), { abortSignal: signal })
+          .catch((e) => { throw mapS3Error(e, { bucket: this.bucket }); });
+        for (const o of page.Contents ?? []) if (o.Key) onKey(o.Key, o);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
+    return [...data.values()].filter((d) => !manifests.has(d.id));
   }
 
   async readManifest(ref: ArchiveRef, keys?: KeySource, signal?: AbortSignal): Promise<ArchiveManifest> {

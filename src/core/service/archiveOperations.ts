@@ -12,9 +12,12 @@ import { estimateAllTiers } from '../glacier/pricing';
 import { initiateArchiveRetrieval } from '../glacier/retrieval';
 import { ActivityMeter } from './activityMeter';
 import { exists, type ServiceContext } from './serviceContext';
-import type { ActivityProgress, ArchiveInfo, JobInfo, RetrievalEstimate, Tier } from './types';
+import type { ActivityProgress, ArchiveInfo, JobInfo, RemovalEstimate, RetrievalEstimate, Tier } from './types';
 import { memberRetrievalRange } from './partialRetrieval';
 import { deleteRemoteArchive } from './vaultOperations';
+import { bucketOfArchive, s3Clients } from './bucketStores';
+import { discardUpload, type S3UploadState } from '../s3/segmentUploader';
+import { archiveRef, checkBucketJob, downloadBucketRestore, estimateBucketRemoval, estimateBucketRestore, startBucketRestore } from './bucketRestore';
 import { describe, toJobInfo } from './viewModels';
 
 export async function listArchives(ctx: ServiceContext, vault: string, page?: { offset: number; limit: number }): Promise<{ items: ArchiveInfo[]; total: number }> {
@@ -61,8 +64,18 @@ export async function removeArchive(ctx: ServiceContext, id: number): Promise<vo
     await ctx.clients.glacier.send(new AbortMultipartUploadCommand({ accountId: ctx.clients.accountId, vaultName: session.vaultName, uploadId: session.uploadId }))
       .catch((e: { name?: string }) => { if (e.name !== 'ResourceNotFoundException') throw e; });
   }
+  const bucket = await bucketOfArchive(ctx, a.vaultId);
+  if (bucket) {
+    // An unfinished upload to S3: abort its multipart uploads so no billed parts are left behind.
+    const state = await ctx.catalogue.read((r) => r.getStoreSession(String(id)));
+    if (state) {
+      await discardUpload(s3Clients(ctx), bucket.v.bucket!, state as S3UploadState, ctx.log);
+      await ctx.catalogue.write((tx) => tx.deleteStoreSession(String(id)));
+    }
+  }
   if (a.glacierId && !a.deletedRemote) {
-    await deleteRemoteArchive(ctx, a.vaultName, a.glacierId);
+    if (bucket) await bucket.store.deleteArchive(await archiveRef(ctx, a));
+    else await deleteRemoteArchive(ctx, a.vaultName, a.glacierId);
     await ctx.catalogue.write((tx) => {
       tx.deleteUploadSession(id);
       tx.updateArchive(id, { deletedRemote: true, uploading: false, building: false });
@@ -79,8 +92,10 @@ export async function removeArchive(ctx: ServiceContext, id: number): Promise<vo
 const TYPICAL_HOURS: Record<Tier, string> = { Expedited: '1–5 minutes', Standard: '3–5 hours', Bulk: '5–12 hours' };
 
 /** What retrieving archive `id` costs; with `member`, what restoring that one file retrieves (maybe only part). */
-export async function estimateRetrieval(ctx: ServiceContext, id: number, opts: { member?: string } = {}): Promise<RetrievalEstimate> {
+export async function estimateRetrieval(ctx: ServiceContext, id: number, opts: { member?: string; days?: number } = {}): Promise<RetrievalEstimate> {
   const a = await ctx.requireArchive(id);
+  const bucket = await bucketOfArchive(ctx, a.vaultId);
+  if (bucket) return estimateBucketRestore(ctx, bucket.v, a, opts);
   const whole = a.encryptedSize ?? a.size;
   const range = opts.member ? memberRetrievalRange((await ctx.catalogue.getFrameIndex(a.id)) as FrameIndex | undefined, opts.member, whole) : undefined;
   const size = range ? range.end - range.start + 1 : whole;
@@ -119,8 +134,10 @@ export function decodePlan(description: string | null): RetrievalPlan {
 }
 
 /** Starts a retrieval job: the archive becomes `melting`; with `restoreTo` the files are restored when it completes. */
-export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tier, opts: { restoreTo?: string; members?: string[]; flatten?: boolean; onExisting?: ExistingPolicy } = {}): Promise<JobInfo> {
+export async function retrieveArchive(ctx: ServiceContext, id: number, tier: Tier, opts: { restoreTo?: string; members?: string[]; flatten?: boolean; onExisting?: ExistingPolicy; days?: number } = {}): Promise<JobInfo> {
   const a = await ctx.requireArchive(id);
+  const bucket = await bucketOfArchive(ctx, a.vaultId);
+  if (bucket) return startBucketRestore(ctx, bucket.v, a, { tier, ...opts });
   if (!a.glacierId || a.deletedRemote) throw new FreezerError('NotInGlacier', `Archive ${id} is not in Glacier, so it cannot be retrieved.`);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateArchiveRetrieval(ctx.clients, { vault: a.vaultName, archiveId: a.glacierId, tier, snsTopic, description: `Freezer archive ${id}` });
@@ -152,6 +169,7 @@ export async function downloadArchive(ctx: ServiceContext, id: number, opts: { s
 
 /** Refreshes a catalogued job from DescribeJob. */
 export async function updateFromAws(ctx: ServiceContext, job: JobRecord): Promise<JobRecord> {
+  if (job.ticket) return checkBucketJob(ctx, job);
   const d = await describeJob(ctx.clients, job.vaultName, job.jobId);
   if (d.statusCode === job.status && (d.completionDate ?? null) === job.completed) return job;
   const r = await ctx.catalogue.write((tx) => tx.updateJob(job.jobId, {
@@ -167,6 +185,7 @@ export async function updateFromAws(ctx: ServiceContext, job: JobRecord): Promis
  */
 export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opts: { signal?: AbortSignal; onProgress?: (p: ActivityProgress) => void } = {}): Promise<ArchiveRecord> {
   if (job.archiveId === null) throw new FreezerError('ArchiveNotFound', `Job ${job.jobId} belongs to no catalogued archive.`);
+  if (job.ticket) return downloadBucketRestore(ctx, job, opts.signal ? AbortSignal.any([opts.signal, ctx.lifetime.signal]) : ctx.lifetime.signal);
   const a = await ctx.requireArchive(job.archiveId);
   if (await exists(a.localPath)) return a;
   if (job.completed && Date.now() - Date.parse(job.completed) > JOB_OUTPUT_LIFETIME_MS) {
@@ -210,6 +229,13 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
   ctx.emit('archives', 'jobs');
   ctx.log.info('Downloaded archive %d to %s (verified)', a.id, dest);
   return r;
+}
+
+/** Bucket archives: the early-deletion charge of removing it now; vault archives: undefined. */
+export async function estimateRemoval(ctx: ServiceContext, id: number): Promise<RemovalEstimate | undefined> {
+  const a = await ctx.requireArchive(id);
+  const bucket = await bucketOfArchive(ctx, a.vaultId);
+  return bucket && a.glacierId && !a.deletedRemote ? estimateBucketRemoval(ctx, bucket.v, a) : undefined;
 }
 
 function busyCheck(ctx: ServiceContext, a: ArchiveRecord): void {

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { formatDescription } from '../archive/description';
 import { freezeArchive, type FreezeResult } from '../archive/freeze';
 import type { SourceFile } from '../archive/walk';
-import type { ArchiveRecord } from '../catalogue';
+import type { FrameIndex } from '../archive/frameIndex';
+import { CatalogueSessionStore, type ArchiveRecord, type VaultRecord } from '../catalogue';
+import type { S3Store } from '../s3/s3Store';
+import { DEFAULT_STORAGE_CLASS, isArchiveStorageClass } from '../s3/storageClass';
+import type { StoredArchive } from '../storage/coldStore';
+import { bucketOfArchive, bucketStore } from './bucketStores';
 import type { KeyMaterial } from '../crypto/keys';
 import { assertLegacyWritable } from '../crypto/legacyCbc';
 import { CancellationError, FreezerError, throwIfAborted } from '../errors';
@@ -12,6 +17,7 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
+import { uploadCatalogueSnapshot } from './catalogueSnapshotUpload';
 import { defaultKeyId } from './keyOperations';
 import { exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
@@ -28,9 +34,19 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   const compression = req.compression ?? 'zstd';
   const key = await resolveFreezeKey(ctx, req.keyId);
   if (key) assertLegacyWritable(key);
-  // Before any work: a vault that does not exist would only fail at upload time.
-  await describeVault(ctx.clients, req.vault);
-  const vault = await ctx.vaultRecord(req.vault);
+  // Before any work: a store that does not exist (or refuses us) would only fail at upload time.
+  let vault = await ctx.vaultRecord(req.vault);
+  const storageClass = vault.kind === 'bucket' ? req.storageClass ?? (isArchiveStorageClass(vault.storageClass) ? vault.storageClass : DEFAULT_STORAGE_CLASS) : undefined;
+  if (req.storageClass && !isArchiveStorageClass(req.storageClass)) throw new FreezerError('InvalidStorageClass', `"${String(req.storageClass)}" is not a storage class Freezer freezes into: use DEEP_ARCHIVE, GLACIER or GLACIER_IR.`);
+  if (vault.kind === 'bucket') {
+    await bucketStore(ctx, vault).check(req.signal);
+    // The class picked is remembered as the store's default for the next freeze.
+    if (storageClass !== vault.storageClass) vault = await ctx.catalogue.write((tx) => tx.upsertBucketStore({ bucket: vault.bucket!, prefix: vault.prefix, region: vault.region, storageClass }));
+  } else if (req.storageClass) {
+    throw new FreezerError('InvalidStorageClass', `Vault "${req.vault}" has no storage classes: a storage class applies to S3 bucket stores only.`);
+  } else {
+    await describeVault(ctx.clients, req.vault);
+  }
   const sources = req.sources.map((s) => path.resolve(s));
   const given = req.name ?? req.description;
   // AES-256 keys get our authenticated fzr1; a legacy cipher picked by the user means the original tool's format.
@@ -43,7 +59,7 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
     const name = given ?? uniqueName(defaultName(sources), tx.listArchives({ vaultId: vault.id }).map(archiveName));
     // Named from the start: the row shows its final name while it builds (packing writes the full description).
     const description = formatDescription({ name, compression, encryption, ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
-    const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true });
+    const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true, ...(storageClass ? { storageClass } : {}) });
     return { row: tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) }), name };
   });
   // Held until uploaded, so another process's resumeUploads never takes this archive for abandoned.
@@ -132,6 +148,8 @@ export async function upload(
   // Not tied to dispose(): a closing window must not abort the multipart upload at AWS. The process
   // ending (or the clients closing) interrupts it like a crash, and resumeUploads goes on from there.
   const signal = opts.signal;
+  const bucket = await bucketOfArchive(ctx, a.vaultId);
+  if (bucket) return uploadToBucket(ctx, a, bucket, { file, meter, cancelRemoves: opts.cancelRemoves, userSignal: opts.signal });
   let out: UploadedArchive;
   try {
     out = await uploadArchiveFile({
@@ -152,9 +170,10 @@ export async function upload(
     ctx.emit('archives');
     if (ctx.lifetime.signal.aborted) {
       ctx.log.info('Upload of archive %d paused as Freezer stops; it resumes at the next start', a.id);
-      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start (or "resume uploads").`);
+      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start of Freezer.`);
     }
-    throw describeFailure(e, `Uploading archive ${a.id}`, 'Its upload is kept and resumes at the next start (or "resume uploads").');
+    // Each front end adds how to resume now (the CLI: `freezer freeze --resume`).
+    throw describeFailure(e, `Uploading archive ${a.id}`, 'The parts sent are kept: the upload resumes at the next start of Freezer.', 'UploadInterrupted');
   }
   meter.finish();
   const done = await ctx.catalogue.write((tx) => {
@@ -165,6 +184,57 @@ export async function upload(
   ctx.setActivity(a.id, undefined);
   ctx.emit('vaults');
   ctx.log.info('Archive %d is in vault %s as %s (%d parts, %d sent by this run)', a.id, a.vaultName, out.archiveId, out.partsTotal, out.partsSent);
+  // So the catalogue can be rebuilt from the vault if freezer.db is lost (docs/RECOVERY.md). Never fails the freeze.
+  await uploadCatalogueSnapshot(ctx, a.vaultName, a.keyId).catch((e: unknown) => ctx.log.warn('The catalogue snapshot of vault %s was not uploaded (%s); the next freeze tries again', a.vaultName, errText(e)));
+  return ctx.archiveInfo(done);
+}
+
+/** Uploads a packed archive into a bucket store: segments in the archive's class, then its manifest. */
+async function uploadToBucket(
+  ctx: ServiceContext, a: ArchiveRecord, bucket: { v: VaultRecord; store: S3Store },
+  o: { file: string; meter: ActivityMeter; userSignal?: AbortSignal; cancelRemoves: boolean },
+): Promise<ArchiveInfo> {
+  const [frameIndex, members] = await Promise.all([
+    ctx.catalogue.getFrameIndex(a.id) as Promise<FrameIndex | undefined>,
+    ctx.catalogue.read((r) => r.archiveMembers(a.id)),
+  ]);
+  const key = a.keyId ? await ctx.keyStore.get(a.keyId) : undefined;
+  if (a.keyId && !key) throw new FreezerError('KeyNotFound', `Key ${a.keyId} of archive ${a.id} is not in this machine's key store; its manifest cannot be sealed. Import the key's export.`);
+  let out: StoredArchive;
+  try {
+    out = await bucket.store.putArchive({
+      file: o.file, description: a.description, sessionKey: String(a.id), sessions: new CatalogueSessionStore(ctx.catalogue),
+      storageClass: isArchiveStorageClass(a.storageClass) ? a.storageClass : DEFAULT_STORAGE_CLASS,
+      ...(frameIndex ? { frameIndex } : {}), ...(key ? { key } : {}),
+      members: members.map((m) => ({ path: m.path, size: m.size, sha256: m.sha256, mtimeMs: m.mtimeMs ?? 0, tarOffset: m.tarOffset ?? 0 })),
+      // Only the user's cancel aborts (and removes) the upload; a dispose closes the sockets, which
+      // interrupts it like a crash: the session stays and resumeUploads goes on from there.
+      signal: o.userSignal,
+      onProgress: (p) => o.meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }, true),
+    });
+  } catch (e) {
+    ctx.setActivity(a.id, undefined);
+    if (CancellationError.is(e) && o.userSignal?.aborted && o.cancelRemoves) {
+      await discard(ctx, a);
+      throw new CancellationError(`Freezing archive ${a.id} was cancelled: nothing was kept locally nor in ${bucket.v.name}.`);
+    }
+    ctx.emit('archives');
+    if (ctx.lifetime.signal.aborted) throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start (or "resume uploads").`);
+    throw describeFailure(e, `Uploading archive ${a.id} to ${bucket.v.name}`, 'Its upload is kept and resumes at the next start (or "resume uploads").');
+  }
+  o.meter.finish();
+  const done = await ctx.catalogue.write((tx) => {
+    const r = tx.updateArchive(a.id, {
+      glacierId: out.ref.id, uploading: false, uploaded: new Date().toISOString(), encryptedSize: out.ref.size,
+      storageClass: out.ref.storageClass ?? null, segments: out.ref.segments ?? null,
+    });
+    tx.upsertVault({ name: a.vaultName, region: bucket.v.region, lastUpload: r.uploaded });
+    return r;
+  });
+  ctx.setActivity(a.id, undefined);
+  ctx.emit('vaults');
+  ctx.log.info('Archive %d is in %s as %s (%d segment object(s), %s; %d of %d parts sent by this run)',
+    a.id, bucket.v.name, out.ref.id, out.ref.segments?.length ?? 0, out.ref.storageClass, out.partsSent, out.partsTotal);
   return ctx.archiveInfo(done);
 }
 
@@ -262,8 +332,8 @@ function uniqueName(base: string, taken: string[]): string {
   return name;
 }
 
-function describeFailure(e: unknown, what: string, hint = ''): unknown {
+function describeFailure(e: unknown, what: string, hint = '', code = 'FreezeFailed'): unknown {
   if (CancellationError.is(e) || FreezerError.is(e)) return e;
-  return new FreezerError('FreezeFailed', `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
+  return new FreezerError(code, `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
 }
 

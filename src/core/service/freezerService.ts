@@ -3,6 +3,7 @@ import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
+import { rebuildStates, startCatalogueRebuild } from './catalogueRebuild';
 import { freeze, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
@@ -13,6 +14,8 @@ import { effectiveFilters, scanSelection } from './selection';
 import type { FreezerService, ServiceOptions } from './service';
 import { ServiceContext } from './serviceContext';
 import * as vaults from './vaultOperations';
+import { addBucket } from './bucketOperations';
+import { closeBucketStores } from './bucketStores';
 
 /** Background work dispose() waits for; its failures are logged, not thrown. */
 function track(ctx: ServiceContext, p: Promise<void>): void {
@@ -45,6 +48,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
       // Requests in flight fail at once; long operations then stop as cancelled (uploads paused, their
       // session kept for resume) and must finish their catalogue writes before it closes.
       clients.destroy();
+      closeBucketStores(ctx);
       await Promise.allSettled([...ctx.operations]);
       await catalogue.write(() => undefined).catch(() => undefined);
       catalogue.close();
@@ -54,6 +58,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     createVault: (name) => vaults.createVault(ctx, name),
     removeVault: (name) => vaults.removeVault(ctx, name),
     requestInventory: (vault) => vaults.requestInventory(ctx, vault),
+    addBucket: (location, o) => addBucket(ctx, location, o),
 
     listArchives: (vault, page) => archives.listArchives(ctx, vault, page),
     getArchive: (id) => archives.getArchive(ctx, id),
@@ -65,6 +70,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     resumeUploads: (signal) => ctx.track(() => resumeUploads(ctx, signal)),
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
+    estimateRemoval: (id) => archives.estimateRemoval(ctx, id),
     estimateRetrieval: (id, opts) => archives.estimateRetrieval(ctx, id, opts),
     async retrieveArchive(id, tier, o) {
       const job = await archives.retrieveArchive(ctx, id, tier, o);
@@ -96,5 +102,16 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     },
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
+
+    async rebuildCatalogue(o) {
+      const states = await startCatalogueRebuild(ctx, o);
+      // A recreated catalogue warns until it is rebuilt: the user has now started that.
+      if (states.length && (await catalogue.recreatedNotice())) {
+        await catalogue.write((tx) => tx.deleteSetting(RECREATED_SETTING));
+        ctx.emit('settings');
+      }
+      return states;
+    },
+    catalogueRebuilds: () => rebuildStates(ctx),
   };
 }

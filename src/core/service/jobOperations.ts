@@ -7,9 +7,11 @@ import { errText } from '../glacier/multipartUploader';
 import { startNotificationListener, vaultNameFromArn } from '../glacier/notifications';
 import { isRetryableError } from '../glacier/retry';
 import { decodePlan, downloadRetrieval } from './archiveOperations';
+import { applyRebuildJob, failRebuild, isRebuildJob } from './catalogueRebuild';
 import { mergeInventoryJob } from './inventoryOperation';
 import { applyPartialRetrieval, partialRangeOf } from './partialRetrieval';
 import { restoreLocal } from './restoreOperation';
+import { applyBucketJob, onS3RestoreEvents, refreshBucketJobs } from './bucketRestore';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo } from './types';
 import { NOT_APPLIED_PREFIX, toJobInfo } from './viewModels';
@@ -29,7 +31,9 @@ export async function listJobs(ctx: ServiceContext, vault?: string): Promise<Job
  */
 export async function refreshJobs(ctx: ServiceContext, signal: AbortSignal = ctx.lifetime.signal): Promise<JobInfo[]> {
   await discoverJobs(ctx, signal);
+  await refreshBucketJobs(ctx, signal, (j) => actOnJob(ctx, j, signal));
   for (const j of await ctx.catalogue.listJobs({ status: 'InProgress' })) {
+    if (j.ticket) continue; // bucket restores: asked above
     try {
       await handleJobUpdate(ctx, await describeJob(ctx.clients, j.vaultName, j.jobId, signal), 'DescribeJob', signal);
     } catch (e) {
@@ -50,7 +54,7 @@ export async function refreshJobs(ctx: ServiceContext, signal: AbortSignal = ctx
 /** Jobs at AWS the catalogue does not know (started elsewhere) are added, matched to archives by id. */
 async function discoverJobs(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
   for (const v of await ctx.catalogue.listVaults()) {
-    if (v.region !== ctx.region) continue;
+    if (v.region !== ctx.region || v.kind === 'bucket') continue;
     let remote: GlacierJob[];
     try {
       remote = await listAwsJobs(ctx.clients, v.name, { signal });
@@ -92,6 +96,7 @@ export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via:
     ctx.emit('jobs', 'archives');
     ctx.log.info('Job %s (%s) is now %s (seen by %s)', job.jobId, job.action, job.statusCode, via);
   }
+  if (rec.status === 'Failed' && isRebuildJob(rec)) await failRebuild(ctx, rec, rec.statusMessage ?? 'the retrieval failed');
   if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec, signal);
 }
 
@@ -142,7 +147,7 @@ export async function applyIfComplete(ctx: ServiceContext, jobId: string): Promi
 }
 
 function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
-  if (j.action === 'InventoryRetrieval') return true;
+  if (j.action === 'InventoryRetrieval' || isRebuildJob(j)) return true;
   return j.action === 'ArchiveRetrieval' && j.archiveId !== null && (j.restoreTarget !== null || ctx.opts.autoDownload === true);
 }
 
@@ -158,6 +163,18 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     try {
       if (j.action === 'InventoryRetrieval') {
         await mergeInventoryJob(ctx, j);
+        return;
+      }
+      if (isRebuildJob(j)) {
+        await applyRebuildJob(ctx, j, signal);
+        return;
+      }
+      if (j.ticket) {
+        const plan = decodePlan(j.description);
+        const files = await applyBucketJob(ctx, j, plan.members, !!plan.flatten, signal);
+        ctx.log.info('Restore %s: restored %d file(s)%s', j.jobId, files.length, j.restoreTarget ? ` into ${j.restoreTarget}` : '');
+        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+        ctx.emit('jobs', 'archives');
         return;
       }
       const whole = await ctx.requireArchive(j.archiveId!);
@@ -180,6 +197,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     } catch (e) {
       if (CancellationError.is(e) || !FreezerError.is(e) || isRetryableError(e)) throw e;
       ctx.log.error('Job %s completed but could not be applied: %s', j.jobId, e.message);
+      if (isRebuildJob(j)) await failRebuild(ctx, j, e.message);
       await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `${NOT_APPLIED_PREFIX}${e.message}` }));
       ctx.emit('jobs');
     }
@@ -203,6 +221,7 @@ export async function watchJobs(ctx: ServiceContext, signal: AbortSignal): Promi
         clients: ctx.clients, queueUrl, logger: ctx.log, signal: stop, waitTimeSeconds: ctx.opts.glacier.pollTimeSeconds,
         // A stop interrupts the download at a checkpoint; the message comes again and the download resumes.
         onJob: (job) => handleJobUpdate(ctx, job, 'notification', stop),
+        onS3Restore: (events) => onS3RestoreEvents(ctx, events, stop, (j) => actOnJob(ctx, j, stop)),
       }).done;
     } else {
       ctx.log.info('No notification queue configured: checking jobs every %d s', Math.round(interval / 1000));

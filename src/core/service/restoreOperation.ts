@@ -13,6 +13,8 @@ import { FreezerError } from '../errors';
 import { ActivityMeter } from './activityMeter';
 import { decodePlan, downloadArchive, encodePlan, retrieveArchive, updateFromAws } from './archiveOperations';
 import { memberRetrievalRange, retrieveMemberRange } from './partialRetrieval';
+import { bucketOfArchive } from './bucketStores';
+import { startBucketRestore } from './bucketRestore';
 import { exists, type ServiceContext } from './serviceContext';
 import type { FileVersion, RestoreRequest, RestoreResult } from './types';
 import { toJobInfo } from './viewModels';
@@ -37,6 +39,12 @@ async function restoreArchive(ctx: ServiceContext, req: RestoreRequest, o: { fla
     if (ready === 'ready') await downloadArchive(ctx, a.id, { signal: req.signal, onProgress: req.onProgress });
     else {
       if (!a.glacierId || a.deletedRemote) throw new FreezerError('ArchiveUnavailable', `Archive ${a.id} has no local file and is not in Glacier: it cannot be restored.`);
+      const bucket = await bucketOfArchive(ctx, a.vaultId);
+      if (bucket) {
+        // Bucket archives: one file restores only the segment objects holding its frames.
+        const job = await startBucketRestore(ctx, bucket.v, a, { tier: req.tier ?? DEFAULT_RESTORE_TIER, restoreTo: req.to, members: req.members, flatten: o.flatten, onExisting: laterPolicy(req) });
+        return { status: 'retrieving', files: [], job };
+      }
       // One file of a big archive: retrieve only the bytes holding it.
       const range = o.flatten && req.members?.length === 1
         ? memberRetrievalRange((await ctx.catalogue.getFrameIndex(a.id)) as FrameIndex | undefined, req.members[0], a.encryptedSize ?? a.size)

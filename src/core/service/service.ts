@@ -5,12 +5,14 @@
  */
 import type { RecreatedNotice } from '../catalogue';
 import type { GlacierConfig } from '../glacier/config';
+import type { S3Config } from '../s3/clients';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
+import type { CatalogueRebuild } from './catalogueRebuild';
 import type { LegacyImportCounts } from './legacyImportOperation';
 import type {
   ArchiveInfo, ArchiveMember, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
-  RestoreResult, RetrievalEstimate, SelectionEntry, SelectionFilters, Tier, VaultInfo,
+  RemovalEstimate, RestoreResult, RetrievalEstimate, SelectionEntry, SelectionFilters, StorageClass, Tier, VaultInfo,
 } from './types';
 
 /** Where key material lives: VS Code SecretStorage in the extension, a private key file for the CLI. */
@@ -43,6 +45,10 @@ export interface ServiceOptions {
   autoDownload?: boolean;
   /** DescribeJob polling interval of `watchJobs` when no queue is configured (default 15 min). */
   jobPollIntervalMs?: number;
+  /** S3 settings for bucket stores; default: the Glacier settings' region, endpoint and credentials. */
+  s3?: S3Config;
+  /** Largest segment object of new bucket archives (default 256 MiB). */
+  segmentSize?: number;
 }
 
 export interface FreezerService {
@@ -55,6 +61,11 @@ export interface FreezerService {
   createVault(name: string): Promise<VaultInfo>;
   removeVault(name: string): Promise<void>;
   requestInventory(vault: string): Promise<JobInfo>;
+  /**
+   * Adds an S3 bucket (s3://bucket/prefix, or just the bucket name) as a store, creating the bucket
+   * with `create`. Name rules are checked first; a bucket of another account is a clear error.
+   */
+  addBucket(location: string, opts?: { create?: boolean; storageClass?: StorageClass }): Promise<VaultInfo>;
 
   // Archives
   listArchives(vault: string, page?: { offset: number; limit: number }): Promise<{ items: ArchiveInfo[]; total: number }>;
@@ -67,6 +78,8 @@ export interface FreezerService {
   resumeUploads(signal?: AbortSignal): Promise<ArchiveInfo[]>;
   disconnectArchive(id: number): Promise<ArchiveInfo>;
   removeArchive(id: number): Promise<void>;
+  /** Bucket archives: the early-deletion charge of removing it now (undefined for vault archives). */
+  estimateRemoval(id: number): Promise<RemovalEstimate | undefined>;
   /** With `member`: what restoring that one file retrieves (only its byte range when that is worth it). */
   estimateRetrieval(id: number, opts?: { member?: string }): Promise<RetrievalEstimate>;
   retrieveArchive(id: number, tier: Tier, opts?: { restoreTo?: string; members?: string[] }): Promise<JobInfo>;
@@ -101,4 +114,14 @@ export interface FreezerService {
   catalogueNotice(): Promise<RecreatedNotice | undefined>;
   /** The user has seen that the catalogue was recreated (or rebuilt it): stop saying so. */
   acknowledgeCatalogueNotice(): Promise<void>;
+
+  // Recovery
+  /**
+   * Rebuilds the catalogue of `stores` (default: every vault AWS lists) from the store alone: an
+   * inventory, then one retrieval of the newest catalogue snapshot. Returns at once with each rebuild's
+   * state; the jobs complete later (watchJobs / refreshJobs / the daemon apply them).
+   */
+  rebuildCatalogue(opts?: { stores?: string[]; tier?: Tier; restart?: boolean }): Promise<CatalogueRebuild[]>;
+  /** Where each rebuild stands (what it waits for, or what it brought back). */
+  catalogueRebuilds(): Promise<CatalogueRebuild[]>;
 }

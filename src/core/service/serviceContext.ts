@@ -6,6 +6,8 @@ import { acquireLock } from '../catalogue/lockFile';
 import { FreezerError } from '../errors';
 import type { GlacierClients } from '../glacier/clients';
 import type { Logger } from '../log';
+import { isArchiveStorageClass } from '../s3/storageClass';
+import { isS3StoreName, parseStoreRef } from '../s3/storeRef';
 import type { KeyStore, ServiceOptions } from './service';
 import type { ActivityProgress, ArchiveInfo, ArchiveState, ChangeKind } from './types';
 import { toArchiveInfo } from './viewModels';
@@ -81,8 +83,17 @@ export class ServiceContext {
     this.emit('archives');
   }
 
-  /** The catalogue row of a vault of this region, created when the catalogue does not know it yet. */
+  /**
+   * The catalogue row of a vault of this region, created when the catalogue does not know it yet;
+   * a bucket store (s3://bucket/prefix) must have been added first.
+   */
   async vaultRecord(name: string): Promise<VaultRecord> {
+    if (isS3StoreName(name)) {
+      const ref = parseStoreRef(name);
+      const v = ref.kind === 's3' ? await this.catalogue.read((r) => r.findBucketStore(ref.bucket, ref.prefix)) : undefined;
+      if (!v) throw new FreezerError('StoreNotFound', `${name} is not one of Freezer's stores yet: add the bucket first (Add Existing Bucket, or \`freezer buckets add\`).`);
+      return v;
+    }
     const known = await this.catalogue.findVault(name, this.region);
     return known ?? this.catalogue.write((tx) => tx.upsertVault({ name, region: this.region }));
   }
@@ -94,13 +105,25 @@ export class ServiceContext {
   }
 
   async stateOf(a: ArchiveRecord): Promise<ArchiveState> {
+    return (await this.stateAndExpiry(a)).state;
+  }
+
+  /** The state and, for a melted bucket archive, when its restored copy expires. */
+  private async stateAndExpiry(a: ArchiveRecord): Promise<{ state: ArchiveState; restoredUntil?: string }> {
     const [localFileExists, latest] = await Promise.all([exists(a.localPath), this.catalogue.latestRetrievalJob(a.id)]);
     const outputExists = latest?.outputPath ? await exists(latest.outputPath) : false;
-    return archiveState(archiveFacts(a, { localFileExists, latestRetrieval: latest, outputExists }));
+    const state = archiveState(archiveFacts(a, { localFileExists, latestRetrieval: latest, outputExists }));
+    return { state, ...(state === 'melted' && latest?.expires ? { restoredUntil: latest.expires } : {}) };
   }
 
   async archiveInfo(a: ArchiveRecord): Promise<ArchiveInfo> {
-    return toArchiveInfo(a, await this.stateOf(a), this.activities.get(a.id));
+    const { state, restoredUntil } = await this.stateAndExpiry(a);
+    const info = toArchiveInfo(a, state, this.activities.get(a.id));
+    return {
+      ...info,
+      ...(isArchiveStorageClass(a.storageClass) ? { storageClass: a.storageClass } : {}),
+      ...(restoredUntil ? { restoredUntil } : {}),
+    };
   }
 
   /**

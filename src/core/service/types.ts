@@ -10,8 +10,18 @@ import type { KeyAlgorithm } from '../crypto/keys';
 export type ArchiveState = 'building' | 'uploading' | 'local' | 'liquid' | 'frozen' | 'melting' | 'melted' | 'invalid';
 export type Tier = 'Expedited' | 'Standard' | 'Bulk';
 
+export type StorageClass = 'DEEP_ARCHIVE' | 'GLACIER' | 'GLACIER_IR';
+
+/** A store: a Glacier vault, or an S3 bucket with an optional key prefix (`name` s3://bucket/prefix). */
 export interface VaultInfo {
+  /** The vault's name, or the bucket store's s3://bucket/prefix. */
   name: string;
+  /** Absent on vaults (the kind of every store before buckets). */
+  kind?: 'vault' | 'bucket';
+  bucket?: string;
+  prefix?: string;
+  /** Bucket stores: the class new archives get unless the user picks another (the last one picked). */
+  storageClass?: StorageClass;
   arn?: string;
   region: string;
   createdAt?: string;
@@ -38,6 +48,10 @@ export interface ArchiveInfo {
   localFile?: string;
   compression: Compression;
   encryption: { format: 'fzr1' | 'legacy-cbc'; keyId?: string } | null;
+  /** Bucket archives: the segments' S3 storage class. */
+  storageClass?: StorageClass;
+  /** Bucket archives that are `melted`: when the restored copy expires. */
+  restoredUntil?: string;
   /** Set while building/uploading/downloading in this process. */
   activity?: ActivityProgress;
   /** After a freeze: files (absolute paths) that changed while they were read, stored as read, not clean. */
@@ -135,6 +149,8 @@ export interface FreezeRequest {
   name?: string;
   description?: string;
   compression?: Compression;
+  /** Bucket stores: the storage class (default: the store's last one, else DEEP_ARCHIVE); remembered per store. */
+  storageClass?: StorageClass;
   /** Key id to encrypt with; null for no encryption; undefined for the default key. */
   keyId?: string | null;
   filters?: SelectionFilters;
@@ -164,6 +180,31 @@ export interface RetrievalEstimate {
   pricesAsOf: string;
   region: string;
   tiers: { tier: Tier; costUsd: number; typicalHours: string }[];
+  /** Bucket archives: the restore planner's view (objects, bytes restored and downloaded, per-tier costs). */
+  plan?: {
+    /** Segment objects restored, and how many the archive has. */
+    objects: number;
+    archiveObjects: number;
+    restoreBytes: number;
+    downloadBytes: number;
+    days: number;
+    storageClass: StorageClass;
+    /** True when some price is not known exactly (region not in the table, unverified figure). */
+    approximate: boolean;
+    /** Tiers the class does not offer, with why (Expedited for DEEP_ARCHIVE). */
+    unavailable: { tier: Tier; reason: string }[];
+    /** The plan in words, as shown before anything is requested. */
+    lines: string[];
+  };
+}
+
+/** What removing an archive now costs on top: the rest of its class's minimum storage duration. */
+export interface RemovalEstimate {
+  archiveId: number;
+  earlyDeletionUsd: number;
+  /** When removing costs nothing extra. */
+  freeFrom?: string;
+  text: string;
 }
 
 export interface RestoreRequest {

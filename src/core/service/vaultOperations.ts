@@ -2,13 +2,25 @@ import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { initiateInventoryRetrieval } from '../glacier/retrieval';
 import * as vaults from '../glacier/vaults';
+import { knownSnapshots, snapshotsSetting } from './catalogueSnapshotUpload';
+import { isS3StoreName } from '../s3/storeRef';
+import { listBucketStores, reconcileBucket, removeBucketStore } from './bucketOperations';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, VaultInfo } from './types';
 import { toJobInfo } from './viewModels';
 
-/** Vaults from AWS, recorded in the catalogue, with the catalogue's archive counts. */
+/** Stores: vaults from AWS (recorded in the catalogue, with its archive counts), then the catalogue's bucket stores. */
 export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
-  const remote = await vaults.listVaults(ctx.clients);
+  const buckets = await listBucketStores(ctx);
+  let remote;
+  try {
+    remote = await vaults.listVaults(ctx.clients);
+  } catch (e) {
+    // Accounts opened since 2025-12-15 cannot use Glacier vaults: their buckets still list.
+    if (!buckets.length) throw e;
+    ctx.log.warn('Listing Glacier vaults failed (%s); showing the S3 bucket stores only', (e as Error)?.message ?? String(e));
+    return buckets;
+  }
   await ctx.catalogue.write((tx) => {
     for (const v of remote) {
       tx.upsertVault({
@@ -18,16 +30,19 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     }
   });
   const counts = await localCounts(ctx);
+  // AWS counts Freezer's catalogue snapshots too; the user's archives are the rest.
+  const snapshots = new Map<string, number>();
+  for (const v of remote) snapshots.set(v.name, (await knownSnapshots(ctx, v.name)).length);
   return remote.map((v) => ({
     name: v.name,
     arn: v.arn,
     region: ctx.region,
     ...(v.creationDate ? { createdAt: v.creationDate } : {}),
     sizeBytes: v.sizeInBytes,
-    remoteArchiveCount: v.numberOfArchives,
+    remoteArchiveCount: v.numberOfArchives === undefined ? undefined : Math.max(0, v.numberOfArchives - (snapshots.get(v.name) ?? 0)),
     localArchiveCount: counts.get(v.name) ?? 0,
     ...(v.lastInventoryDate ? { lastInventory: v.lastInventoryDate } : {}),
-  }));
+  } as VaultInfo)).concat(buckets);
 }
 
 async function localCounts(ctx: ServiceContext): Promise<Map<string, number>> {
@@ -50,8 +65,9 @@ export async function createVault(ctx: ServiceContext, name: string): Promise<Va
   return { name, arn: v.arn, region: ctx.region, ...(v.creationDate ? { createdAt: v.creationDate } : {}), sizeBytes: v.sizeInBytes, remoteArchiveCount: v.numberOfArchives, localArchiveCount: 0 };
 }
 
-/** Removes an empty vault at AWS and from the catalogue. */
+/** Removes an empty vault at AWS and from the catalogue; a bucket store only when Freezer's prefix is empty. */
 export async function removeVault(ctx: ServiceContext, name: string): Promise<void> {
+  if (isS3StoreName(name)) return removeBucketStore(ctx, name);
   const v = await ctx.catalogue.findVault(name, ctx.region);
   if (v) {
     const live = (await ctx.catalogue.listArchives({ vaultId: v.id })).filter((a) => !a.deletedRemote && (a.glacierId || a.uploading || a.building));
@@ -59,14 +75,18 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
       throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${live.length} archive(s) in the catalogue. Remove them first.`);
     }
   }
+  // Freezer's own catalogue snapshots are not the user's archives: they go with the vault.
+  const snapshots = await knownSnapshots(ctx, name);
+  for (const s of snapshots) await deleteRemoteArchive(ctx, name, s.id);
   await vaults.deleteVault(ctx.clients, name);
-  if (v) await ctx.catalogue.write((tx) => tx.removeVault(v.id));
+  if (v) await ctx.catalogue.write((tx) => { tx.removeVault(v.id); if (snapshots.length) tx.deleteSetting(snapshotsSetting(name)); });
   ctx.emit('vaults', 'archives', 'jobs', 'files');
   ctx.log.info('Removed vault %s', name);
 }
 
 export async function requestInventory(ctx: ServiceContext, vault: string): Promise<JobInfo> {
   const v = await ctx.vaultRecord(vault);
+  if (v.kind === 'bucket') return reconcileBucket(ctx, v);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateInventoryRetrieval(ctx.clients, { vault, snsTopic, description: 'Freezer inventory' });
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({

@@ -39,14 +39,18 @@ export class ArchiveNode {
     item.id = `archive/${a.id}`;
     item.contextValue = archiveContext({ state: a.state, activity });
     item.iconPath = stateIcon(a.state);
-    item.description = activity ? `${STATE_LABELS[a.state]} · ${formatActivity(activity)}` : `${STATE_LABELS[a.state]} · ${formatBytes(a.size)} · ${a.fileCount} file${a.fileCount === 1 ? '' : 's'}`;
+    // A bucket archive's restored copy goes away at a date: the user must see it.
+    const until = a.restoredUntil ? ` until ${formatDate(a.restoredUntil)}` : '';
+    item.description = activity ? `${STATE_LABELS[a.state]} · ${formatActivity(activity)}` : `${STATE_LABELS[a.state]}${until} · ${formatBytes(a.size)} · ${a.fileCount} file${a.fileCount === 1 ? '' : 's'}`;
     item.accessibilityInformation = { label: `${a.name}, ${STATE_LABELS[a.state]}, ${formatBytes(a.size)}` };
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(a.name)}** — ${STATE_LABELS[a.state]}: ${STATE_MEANINGS[a.state]}\n\n`);
     md.appendMarkdown(table([
       ['Id', String(a.id)],
-      ['Glacier id', a.glacierId ? `${a.glacierId.slice(0, 16)}…` : undefined],
-      ['Vault', a.vault],
+      [a.storageClass ? 'S3 archive id' : 'Glacier id', a.glacierId ? (a.storageClass ? a.glacierId : `${a.glacierId.slice(0, 16)}…`) : undefined],
+      [a.storageClass ? 'Store' : 'Vault', a.vault],
+      ['Storage class', a.storageClass],
+      ['Restored copy until', a.restoredUntil ? formatDate(a.restoredUntil) : undefined],
       ['Size', formatBytes(a.size)],
       ['Files', String(a.fileCount)],
       ['Created', formatDate(a.createdAt)],

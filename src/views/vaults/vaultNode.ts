@@ -75,11 +75,21 @@ export class VaultNode {
     const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `vault/${v.name}`;
     item.contextValue = vaultContext(v);
-    item.iconPath = new vscode.ThemeIcon('database');
+    const bucket = v.kind === 'bucket';
+    item.iconPath = new vscode.ThemeIcon(bucket ? 'cloud' : 'database');
     const count = Math.max(v.localArchiveCount, v.remoteArchiveCount ?? 0);
-    item.description = `${count} archive${count === 1 ? '' : 's'}${v.sizeBytes !== undefined ? ` · ${formatBytes(v.sizeBytes)}` : ''}`;
+    item.description = `${bucket ? `S3 · ${v.storageClass ?? 'DEEP_ARCHIVE'} · ` : ''}${count} archive${count === 1 ? '' : 's'}${v.sizeBytes !== undefined ? ` · ${formatBytes(v.sizeBytes)}` : ''}`;
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**$(database) ${escape(v.name)}**\n\n`);
+    md.appendMarkdown(`**$(${bucket ? 'cloud' : 'database'}) ${escape(v.name)}**\n\n`);
+    if (bucket) {
+      md.appendMarkdown(table([
+        ['Kind', 'S3 bucket store'], ['Bucket', v.bucket], ['Key prefix', v.prefix || '(whole bucket)'], ['Region', v.region],
+        ['New archives in', v.storageClass ?? 'DEEP_ARCHIVE'], ['Archives (catalogue)', String(v.localArchiveCount)],
+        ['Last listing', v.lastInventory ? formatDate(v.lastInventory) : 'never'],
+      ]));
+      item.tooltip = md;
+      return item;
+    }
     const rows: [string, string | undefined][] = [
       ['Region', v.region],
       ['ARN', v.arn],

@@ -6,12 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { CreateBucketCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { FreezerError } from '../../../src/core/errors';
 import { createS3Clients, type S3Clients } from '../../../src/core/s3/clients';
-import { MIB } from '../../../src/core/s3/layout';
+import { manifestKey, MIB } from '../../../src/core/s3/layout';
 import { parseS3Notification } from '../../../src/core/s3/notifications';
 import { S3Store } from '../../../src/core/s3/s3Store';
 import { parseStoreNotification } from '../../../src/core/storage/notifications';
@@ -150,4 +150,20 @@ test('the bucket\'s S3 events on SQS: the test event is ignored, a completed res
   assert.equal(done.bucket, BUCKET);
   assert.equal(done.key, out.ref.segments![0].key);
   assert.ok(done.expires && Date.parse(done.expires) > Date.now() - 60_000);
+});
+
+test('data without a manifest (an upload whose session was lost, a deletion cut short) is found, and deleting it leaves nothing', async () => {
+  const { out } = await put('orphan', 13 * MIB);
+  const { out: whole } = await put('whole', 1 * MIB);
+  await clients.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: manifestKey('', out.ref.id) }));
+  const paged = new S3Store({ clients: newClients(), bucket: BUCKET, listPageSize: 2 });
+  try {
+    const found = await paged.listIncomplete();
+    assert.deepEqual(found.map((f) => [f.id, f.objects, f.bytes]), [[out.ref.id, 2, out.ref.segments!.reduce((n, s) => n + s.size, 0)]]);
+    assert.ok(!found.some((f) => f.id === whole.ref.id));
+    await paged.deleteArchive({ id: out.ref.id, size: out.ref.size });
+    assert.deepEqual(await paged.listIncomplete(), []);
+  } finally {
+    paged.close();
+  }
 });

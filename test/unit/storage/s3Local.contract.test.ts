@@ -16,7 +16,8 @@ for (const checksums of ['default', 'when-required'] as const) {
       const ep = await startTestEndpoint();
       await ep.s3.send(new CreateBucketCommand({ Bucket: 'freezer-contract' }));
       const cfg: S3Config = { region: ep.endpoint.region, endpoint: ep.url, credentials: TEST_CREDENTIALS, checksums };
-      const make = (bucket: string) => new S3Store({ clients: createS3Clients(cfg), bucket, prefix: 'backups/laptop', segmentSize: 12 * MIB, partSize: 5 * MIB, concurrency: 3 });
+      // One key per listing page: the inventory and deletions must follow continuation tokens.
+      const make = (bucket: string) => new S3Store({ clients: createS3Clients(cfg), bucket, prefix: 'backups/laptop', segmentSize: 12 * MIB, partSize: 5 * MIB, concurrency: 3, listPageSize: 1 });
       const store = make('freezer-contract');
       const missing = make('no-such-bucket-here');
       return { store, missing, async close() { store.close(); missing.close(); await ep.close(); } };

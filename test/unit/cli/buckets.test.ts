@@ -1,0 +1,84 @@
+/** The `freezer` binary on S3 bucket stores (moto_server): bucket create, freeze --store, plan, restore one file, remove. */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { TEST_CREDENTIALS } from '../../support/localEndpoint';
+import { startMotoServer, type MotoServer } from '../../support/motoServer';
+import { cleanEnv, prepareCli, runCli, tempDir, type CliResult } from './cliHarness';
+
+const json = <T = any>(r: CliResult): T => {
+  assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+};
+const sha = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+
+describe('freezer binary on bucket stores', () => {
+  let moto: MotoServer;
+  let home: string;
+  let src: string;
+  const env = cleanEnv({ AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey });
+  const cli = (args: string[]) => runCli(args, { cwd: home, env });
+
+  before(async () => {
+    await prepareCli();
+    moto = await startMotoServer();
+    const sqs = new SQSClient({ region: 'us-east-1', endpoint: moto.url, credentials: TEST_CREDENTIALS });
+    const queue = (await sqs.send(new CreateQueueCommand({ QueueName: 'freezer-cli' }))).QueueUrl;
+    sqs.destroy();
+    const root = tempDir();
+    home = path.join(root, 'home');
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({ endpoint: moto.url, region: 'us-east-1', queue, 'poll-time': 1 }));
+    src = path.join(root, 'home-dir');
+    fs.mkdirSync(path.join(src, 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'docs', 'notes.txt'), 'frozen notes\n'.repeat(5000));
+    fs.writeFileSync(path.join(src, 'blob.bin'), randomBytes(3_000_000));
+  });
+  after(async () => { await moto?.close(); });
+
+  it('refuses a bucket name AWS would refuse, creates a bucket store with its class, and lists it among the stores', async () => {
+    const bad = await cli(['bucket', 'create', 's3://Bad_Name']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /cannot be an S3 bucket name: it has capital letters/);
+    const v = json(await cli(['bucket', 'create', 's3://cli-backups/home', '--storage-class', 'GLACIER', '--json']));
+    assert.deepEqual([v.name, v.kind, v.storageClass], ['s3://cli-backups/home', 'bucket', 'GLACIER']);
+    const human = await cli(['stores']);
+    assert.match(human.stdout, /^s3:\/\/cli-backups\/home\s+bucket\s+.*GLACIER/m);
+  });
+
+  let id = 0;
+  it('freezes with --store into the remembered class, plans one file, restores only it, and prices removal', async () => {
+    const a = json(await cli(['freeze', src, '--store', 's3://cli-backups/home', '--key', 'none', '--json']));
+    id = a.id;
+    assert.equal(a.storageClass, 'GLACIER');
+    assert.equal(a.vault, 's3://cli-backups/home');
+    assert.equal((await cli(['archive', 'disconnect', String(id)])).code, 0);
+    const listed = await cli(['archives', 's3://cli-backups/home']);
+    assert.match(listed.stdout, new RegExp(`^${id}\\s+\\S+\\s+frozen\\b.*GLACIER$`, 'm'));
+
+    const notes = path.join(src, 'docs', 'notes.txt');
+    const plan = await cli(['plan', notes]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /Restores 1 object/);
+    assert.match(plan.stdout, /Expedited: 1–5 min, \$/);
+    assert.match(plan.stdout, /estimate, us-east-1 list prices as of \d{4}-\d{2}-\d{2}/);
+
+    const out = path.join(home, 'restored');
+    const r = await cli(['restore', notes, '--to', out, '--tier', 'Bulk']);
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr + r.stdout, /Restores 1 object/, 'the plan is shown before the restore is requested');
+    const jobs = json(await cli(['jobs', '--refresh', '--json']));
+    assert.ok(jobs.some((j: any) => j.status === 'Succeeded' && j.executedAt), JSON.stringify(jobs));
+    assert.equal(sha(path.join(out, 'notes.txt')), sha(notes));
+
+    const rm = await cli(['archive', 'remove', String(id)]);
+    assert.equal(rm.code, 2);
+    assert.match(rm.stderr, /bills about \$\d+\.\d+ for the rest of the minimum storage duration \(free from \d{4}-\d{2}-\d{2}\)/);
+    assert.equal((await cli(['bucket', 'remove', 's3://cli-backups/home'])).code !== 0, true, 'a store holding archives is not removed');
+    assert.equal((await cli(['archive', 'remove', String(id), '--yes'])).code, 0);
+    assert.equal((await cli(['bucket', 'remove', 's3://cli-backups/home'])).code, 0);
+  });
+});
