@@ -3,6 +3,7 @@ import type { FreezerService } from './core/service/service';
 import { registerCommands } from './commands';
 import { CatalogueNoticeUi } from './platform/catalogueNoticeUi';
 import { coreFactories } from './platform/coreFactories';
+import { escapingChannel } from './platform/logger';
 import { FreezerSecrets } from './platform/secrets';
 import { ServiceHost } from './platform/serviceHost';
 import { registerViews, type FreezerViews } from './views';
@@ -21,10 +22,11 @@ export interface FreezerApi {
 let host: ServiceHost | undefined;
 
 export function activate(context: vscode.ExtensionContext): FreezerApi {
-  const log = vscode.window.createOutputChannel('Freezer', { log: true });
+  const channel = vscode.window.createOutputChannel('Freezer', { log: true });
+  const log = escapingChannel(channel);
   const secrets = new FreezerSecrets(context.secrets);
   host = new ServiceHost(context, secrets, log, coreFactories);
-  context.subscriptions.push(log, host);
+  context.subscriptions.push(channel, host);
   const views = registerViews(context, host);
   const catalogueNotice = new CatalogueNoticeUi(host);
   context.subscriptions.push(catalogueNotice, ...registerCommands({ host, secrets, log, catalogueNotice, ...views }));

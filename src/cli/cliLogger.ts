@@ -1,5 +1,4 @@
-import { format } from 'node:util';
-import type { Logger } from '../core/log';
+import { formatLogLine, type Logger } from '../core/log';
 import { scrub } from './secrets';
 
 export interface CliLoggerOptions {
@@ -28,12 +27,7 @@ export function createCliLogger(opts: CliLoggerOptions): CliLogger {
   const make = (module: string): CliLogger => {
     const debugOn = traced.size ? [...traced].some((t) => module.toLowerCase() === t || module.toLowerCase().startsWith(`${t}.`)) : opts.verbose;
     const emit = (level: string, msg: string, args: unknown[]) => {
-      let text: string;
-      try {
-        text = format(msg, ...args);
-      } catch {
-        text = msg;
-      }
+      const text = formatLogLine(msg, args);
       write(scrub(`${new Date().toISOString()} ${level.padEnd(5)} [${module}] ${text}`));
     };
     return {

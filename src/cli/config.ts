@@ -38,6 +38,8 @@ export interface ResolvedSettings {
   configFile?: string;
   /** Notes for --verbose (unknown config keys, ignored catalogue secrets…). */
   notes: string[];
+  /** Printed on every run (stderr): e.g. a config file holding the secret key that others may read. */
+  warnings: string[];
 }
 
 /**
@@ -93,7 +95,9 @@ export async function readConfigFile(file: string): Promise<Record<string, strin
   try {
     parsed = JSON.parse(trimmed);
   } catch (e) {
-    throw new FreezerError('InvalidConfig', `The config file ${file} is neither JSON nor the XML <configuration> format: ${(e as Error).message.replace(/ in JSON.*$/, '')}.`);
+    // Never quote the parser's message: it shows a piece of the file, which may be the secret key.
+    const at = /position (\d+)/.exec((e as Error).message);
+    throw new FreezerError('InvalidConfig', `The config file ${file} is neither JSON nor the XML <configuration> format${at ? ` (JSON error at character ${at[1]})` : ''}.`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FreezerError('InvalidConfig', `The config file ${file} must hold a JSON object of settings.`);
   const out: Record<string, string> = {};
@@ -234,13 +238,23 @@ export async function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv, 
   set('keys', values.keys ?? path.join(dbDir, 'freezer-keys.json'), sources.keys ?? 'default');
   set('localDir', values.localDir ?? path.join(dbDir, 'freezer-local-endpoint'), sources.localDir ?? 'default');
 
+  const warnings: string[] = [];
+  if (fileValues && process.platform !== 'win32' && (sources.secretKey === 'config file' || sources.sessionToken === 'config file')) {
+    // The key file is refused in this case; a config file is also read for harmless settings, so it is a warning.
+    const mode = (await fs.stat(configFile)).mode;
+    if ((mode & 0o077) !== 0) {
+      warnings.push(`warning: the config file ${configFile} holds the AWS secret key and can be read or written by other users ` +
+        `(mode ${(mode & 0o777).toString(8)}). Make it private: chmod 600 ${JSON.stringify(configFile)}`);
+    }
+  }
+
   const settings = values as CliSettings;
   if (!/^(aws|local|https?:\/\/.+)$/.test(settings.endpoint)) {
     throw new UsageError(`--endpoint must be "aws", "local" or an http(s):// URL, got "${settings.endpoint}".`);
   }
   if (settings.secretKey && !settings.accessKey) throw new FreezerError('CredentialsIncomplete', 'A secret key was given without an access key: pass --access-key too.');
   if (settings.accessKey && !settings.secretKey) throw new FreezerError('CredentialsIncomplete', 'An access key was given without a secret key: pass --secret-key (or set it in the config file).');
-  return { settings, sources, configFile: fileValues ? configFile : undefined, notes };
+  return { settings, sources, configFile: fileValues ? configFile : undefined, notes, warnings };
 }
 
 function isPathSetting(name: SettingName): boolean {

@@ -28,7 +28,8 @@ const EXPLICIT: Record<string, ExitCode> = {
   ConfigNotFound: EXIT.config,
   KeyFileNotFound: EXIT.config,
   KeyNotFound: EXIT.config,
-  WrongKey: EXIT.config,
+  // The archive was not encrypted with the key offered: its bytes do not open, as with damage.
+  WrongKey: EXIT.integrity,
   MissingKey: EXIT.config,
   UnknownKey: EXIT.config,
   CredentialsProviderError: EXIT.config,
@@ -36,7 +37,7 @@ const EXPLICIT: Record<string, ExitCode> = {
 
 const NOT_FOUND = /NotFound|NoSuch|Unknown(Archive|Vault|Job|Key)|^Missing(File)?$/;
 const CONFIG = /Credential|Auth|Access|Signature|Config|KeyFile|InvalidKey|Locked|Token|Forbidden|UnsupportedCipher|Bzip2Unavailable/;
-const INTEGRITY = /Corrupt|Integrity|Hash|Mismatch|Tamper|Damaged|Checksum|Decrypt|Tag/;
+const INTEGRITY = /Corrupt|Integrity|Hash|Mismatch|Tamper|Damaged|Checksum|Decrypt|Tag|Truncated|ShortRead|BadInventory|UnsupportedFormat/;
 
 /** Maps an error to an exit code: by FreezerError code, AWS error name, or Node errno. */
 export function exitCodeFor(e: unknown): ExitCode {

@@ -6,10 +6,11 @@ import { createCliLogger } from './cliLogger';
 import { COMMANDS, findCommand } from './commands';
 import { resolveSettings } from './config';
 import { createContext, type CliContext } from './context';
+import { failedOperation, SDK_MAX_ATTEMPTS } from '../core/glacier/clients';
 import { errorCode, EXIT, exitCodeFor, UsageError } from './exitCodes';
 import { commandHelp, mainHelp } from './help';
-import { Output } from './output';
-import { scrub } from './secrets';
+import { Output, printable } from './output';
+import { scrub, shownArgument } from './secrets';
 
 /** Every option any command knows; each command then refuses the ones that are not its own. */
 function allOptions(): Record<string, OptionSpec> {
@@ -39,7 +40,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (args.values['no-gui'] && args.positionals[0] === undefined) args.positionals.unshift('daemon');
   if (name === 'help') {
     const c = args.positionals[1] ? findCommand(args.positionals[1]) : undefined;
-    if (args.positionals[1] && !c) return fail(out, new UsageError(`Unknown command "${args.positionals[1]}".`));
+    if (args.positionals[1] && !c) return fail(out, new UsageError(`Unknown command ${shownArgument(args.positionals[1])}.`));
     out.line(c ? commandHelp(c) : mainHelp(version));
     return EXIT.ok;
   }
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return EXIT.usage;
   }
   const cmd = findCommand(name);
-  if (!cmd) return fail(out, new UsageError(`Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`));
+  if (!cmd) return fail(out, new UsageError(`Unknown command ${shownArgument(name)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`));
   name = cmd.name;
   if (args.values.help) {
     out.line(commandHelp(cmd));
@@ -88,6 +89,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const resolved = await resolveSettings(args, env, cwd, cmd.usesService === false ? undefined : readCatalogueSettings);
     const log = createCliLogger({ verbose: resolved.settings.verbose, trace: resolved.settings.trace ?? str(args.values.trace), info: name === 'daemon' || name === 'endpoint' || resolved.settings.verbose });
     for (const n of resolved.notes) log.debug('%s', n);
+    for (const w of resolved.warnings) out.note(`freezer: ${w}`, true);
     log.debug('freezer %s %s (pid %d)', version, name, process.pid);
     ctx = createContext(resolved, out, log, stopper.signal, { autoDownload: name === 'daemon', quietCatalogueNotice: name === 'catalogue' });
     const code = (await cmd.run(ctx, args)) ?? EXIT.ok;
@@ -100,7 +102,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return EXIT.interrupted;
     }
     if (env.FREEZER_DEBUG_STACK) process.stderr.write(scrub(String((e as Error).stack)) + '\n');
-    return fail(out, e);
+    return fail(out, e, name);
   } finally {
     await ctx?.close().catch(() => undefined);
     process.off('SIGINT', onSignal);
@@ -111,14 +113,32 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 /** What to do about errors whose own message does not say. */
 const HINTS: Record<string, string> = {
   CredentialsProviderError: 'No AWS credentials found: give --access-key and --secret-key, a --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; or try Freezer without AWS with --endpoint local.',
+  UploadInterrupted: 'To finish it now: freezer freeze --resume',
 };
 
-function fail(out: Output, e: unknown): number {
+/** Errors of the connection itself (after the SDK's retries), which name neither the request nor a remedy. */
+const NETWORK = /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|TimeoutError|RequestTimeout|Throttl|ServiceUnavailable|InternalFailure|InternalError/;
+
+/** "socket hang up" becomes what failed and what to do next. */
+function networkHint(e: unknown, command: string | undefined): string | undefined {
+  const inner = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+  if (!(inner instanceof Error)) return undefined;
+  const status = (inner as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const what = `${(inner as { code?: string }).code ?? ''} ${inner.name} ${inner.message}`;
+  if (!NETWORK.test(what) && !(status !== undefined && status >= 500)) return undefined;
+  const op = failedOperation(inner);
+  // An interrupted upload already says how to resume it (HINTS).
+  const again = errorCode(e) === 'UploadInterrupted' ? 'then resume' : `then run freezer ${command ?? 'the command'} again`;
+  return `${op ? `The ${op} request` : 'A request'} kept failing after ${SDK_MAX_ATTEMPTS} attempts. Check the network and that the endpoint answers (--endpoint, or AWS's status), ${again}`;
+}
+
+function fail(out: Output, e: unknown, command?: string): number {
   const code = exitCodeFor(e);
-  const hint = HINTS[errorCode(e)];
-  const message = (e instanceof Error ? e.message : String(e)) + (hint ? `. ${hint}` : '');
+  const hint = [HINTS[errorCode(e)], networkHint(e, command)].filter(Boolean).join('. ');
+  const text = e instanceof Error ? e.message : String(e);
+  const message = hint ? `${text.replace(/\.$/, '')}. ${hint}.` : text;
   if (out.json) out.line(JSON.stringify({ error: { code: errorCode(e), message: scrub(message), exitCode: code } }));
-  else process.stderr.write(scrub(`freezer: ${message}${code === EXIT.usage && !/--help|freezer help/.test(message) ? ' (see freezer --help)' : ''}`) + '\n');
+  else process.stderr.write(scrub(printable(`freezer: ${message}${code === EXIT.usage && !/--help|freezer help/.test(message) ? ' (see freezer --help)' : ''}`)) + '\n');
   return code;
 }
 

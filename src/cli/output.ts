@@ -1,4 +1,5 @@
 import type { ActivityProgress } from '../core/service/types';
+import { escapeControl } from '../core/log';
 import { scrub } from './secrets';
 
 export interface OutputOptions {
@@ -32,13 +33,13 @@ export class Output {
   }
 
   line(text: string): void {
-    this.out.write(scrub(text) + '\n');
+    this.out.write(scrub(this.json ? jsonSafe(text) : printable(text)) + '\n');
   }
 
   /** A note for people (stderr), silent with --json unless it is a warning. */
   note(text: string, warning = false): void {
     if (this.json && !warning) return;
-    this.err.write(scrub(text) + '\n');
+    this.err.write(scrub(printable(text)) + '\n');
   }
 
   /** Progress of a long operation; call the returned function with each update, and `.end()` when done. */
@@ -58,7 +59,7 @@ export class Output {
         const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
         const text = `${label} ${p.phase} ${bar} ${pct}% ${describeProgress(p)}`;
         const cols = this.err.columns || 100;
-        this.err.write(`\r${scrub(text).slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length + 8))}`);
+        this.err.write(`\r${scrub(escapeControl(text)).slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length + 8))}`);
         drawn = true;
       } else {
         // Plain lines: at most one per 10 % or per 5 s, so logs stay readable.
@@ -66,7 +67,7 @@ export class Output {
         if (step === lastPct && now - lastLine < 5000) return;
         lastPct = step;
         lastLine = now;
-        this.err.write(scrub(`${label}: ${p.phase} ${pct}% ${describeProgress(p)}`) + '\n');
+        this.err.write(scrub(escapeControl(`${label}: ${p.phase} ${pct}% ${describeProgress(p)}`)) + '\n');
       }
     };
     return Object.assign(fn, {
@@ -77,6 +78,12 @@ export class Output {
     });
   }
 }
+
+/** Lines as given, but names and messages from outside cannot move the cursor or forge a line. */
+export const printable = (text: string): string => text.split('\n').map(escapeControl).join('\n');
+
+/** JSON.stringify leaves DEL, C1 controls and bidi overrides raw; inside a JSON string `\\uXXXX` is the same value. */
+const jsonSafe = (text: string): string => text.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function describeProgress(p: ActivityProgress): string {
   const parts: string[] = [];

@@ -8,6 +8,7 @@ import { disconnectArchive } from './disconnectArchive';
 import { freezeFolder } from './freezeFolder';
 import { importLegacyDatabase } from './importLegacyDatabase';
 import { loadMore } from './loadMore';
+import { rebuildCatalogue } from './rebuildCatalogue';
 import { refresh } from './refresh';
 import { refreshJobs } from './refreshJobs';
 import { removeArchive } from './removeArchive';
@@ -26,7 +27,7 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 export const COMMANDS: readonly FreezerCommand[] = [
   createVault, createBucket, addBucket, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice, rebuildCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */

@@ -226,7 +226,8 @@ describe('Freezer on the local endpoint, from the views and commands', function 
       const hits: string[] = [];
       const walk = (d: string): void => {
         for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-          if (e.isDirectory()) walk(path.join(d, e.name));
+          // A restore in progress extracts into a scratch folder first: only the finished file counts.
+          if (e.isDirectory()) { if (!e.name.startsWith('.freezer-restore-')) walk(path.join(d, e.name)); }
           else if (e.name === 'late.bin') hits.push(path.join(d, e.name));
         }
       };
@@ -310,5 +311,32 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     assert.ok(all.every((n) => n.kind === 'archive'));
     assert.strictEqual(new Set(all.map((n) => (n as ArchiveNode).archive.id)).size, 11);
     await vscode.workspace.getConfiguration('freezer').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('Rebuild Catalogue brings the files back into a new, empty catalogue from the vault alone', async () => {
+    const paged = `${vault}-paged`;
+    const file = path.join(tmp, 'many', 'f3.txt');
+    const before = (await svc.listVersions(file)).map((v) => `${v.archiveName} ${v.size} ${v.sha256}`);
+    assert.strictEqual(before.length, 1);
+    // A new catalogue file: as if freezer.db were lost (the endpoint, and its vaults, stay).
+    await vscode.workspace.getConfiguration('freezer').update('databasePath', path.join(tmp, 'lost', 'freezer.db'), vscode.ConfigurationTarget.Global);
+    const fresh = await waitFor('the service on the new catalogue', async () => {
+      const s = await api.ready();
+      return s !== svc && (await s.listVersions(file)).length === 0 ? s : undefined;
+    });
+    const started = await run('freezer.rebuildCatalogue', { stores: [paged], tier: 'Expedited' });
+    assert.strictEqual(started.length, 1);
+    assert.strictEqual(started[0].phase, 'inventory');
+    const done = await waitFor('the rebuild to finish', async () => {
+      await fresh.refreshJobs();
+      const s = (await fresh.catalogueRebuilds()).find((r) => r.store === paged);
+      return s && (s.phase === 'done' || s.phase === 'failed') ? s : undefined;
+    }, 60000, 200);
+    assert.strictEqual(done.phase, 'done', done.message);
+    assert.strictEqual(done.jobs.length, 2, 'an inventory and one snapshot retrieval for 11 archives');
+    assert.strictEqual(done.result?.archives, 11);
+    assert.deepStrictEqual((await fresh.listVersions(file)).map((v) => `${v.archiveName} ${v.size} ${v.sha256}`), before);
+    const jobs = await fresh.listJobs(paged);
+    assert.ok(jobs.some((j) => j.archiveName === 'catalogue snapshot' && j.executedAt), 'the Jobs view names the snapshot retrieval');
   });
 });

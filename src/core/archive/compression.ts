@@ -106,7 +106,7 @@ export async function looksIncompressible(b: Buffer, compression: Compression = 
 }
 
 /** zstd levels the freezer moves between, frame by frame (3 is zstd's default). */
-export const ZSTD_LEVELS = { min: 1, start: 3, max: 9 };
+export const ZSTD_LEVELS = { min: 1, start: 3, max: 6 };
 
 export function frameCodec(compression: Compression, level?: number): FrameCodec {
   switch (compression) {

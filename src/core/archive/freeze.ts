@@ -277,7 +277,7 @@ async function buildPayload(
   let consumed = 0;
   let wakeProducer: (() => void) | null = null;
   const caughtUp = async (): Promise<void> => {
-    while (pushed - consumed > 8 * 1024 * 1024) await new Promise<void>((res) => { wakeProducer = res; });
+    while (pushed - consumed > 2 * 1024 * 1024) await new Promise<void>((res) => { wakeProducer = res; });
   };
   const produce = async (): Promise<void> => {
     let bytesDone = 0;
@@ -287,7 +287,7 @@ async function buildPayload(
     let aheadBytes = 0;
     const refill = (i: number): void => {
       nextAhead = Math.max(nextAhead, i);
-      while (nextAhead < sources.length && ahead.size < 32 && aheadBytes < 16 * 1024 * 1024 && nextAhead - i < 512) {
+      while (nextAhead < sources.length && ahead.size < 32 && aheadBytes < 4 * 1024 * 1024 && nextAhead - i < 512) {
         const s = sources[nextAhead];
         if (s.type === 'file' && s.size <= SMALL_FILE) {
           const p = readSmallFile(s.absolutePath, signal);

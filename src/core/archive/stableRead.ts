@@ -10,7 +10,7 @@ import { FreezerError, throwIfAborted } from '../errors';
  */
 export const SMALL_FILE = 1024 * 1024;
 const ATTEMPTS = 3;
-const READ_BUFFER = 1024 * 1024;
+const READ_BUFFER = 256 * 1024;
 
 export interface FileIdentity {
   size: number;

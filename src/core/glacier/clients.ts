@@ -51,6 +51,7 @@ export function createClients(input: GlacierConfig): GlacierClients {
   useProvidedChecksums(glacier);
   const sqs = new SQSClient({ ...common, requestHandler: handler() });
   const sns = new SNSClient({ ...common, requestHandler: handler() });
+  for (const c of [glacier, sqs, sns]) nameFailedOperation(c);
   return {
     glacier,
     sqs,
@@ -62,6 +63,27 @@ export function createClients(input: GlacierConfig): GlacierClients {
       sns.destroy();
     },
   };
+}
+
+/** A failed request's operation ("ListVaults"), so an error such as "socket hang up" can say what failed. */
+export function failedOperation(e: unknown): string | undefined {
+  const op = (e as { $operation?: unknown } | null)?.$operation;
+  return typeof op === 'string' ? op : undefined;
+}
+
+function nameFailedOperation(client: GlacierClient | SQSClient | SNSClient): void {
+  (client.middlewareStack as GlacierClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        const op = String(context.commandName ?? '').replace(/Command$/, '');
+        if (e && typeof e === 'object' && op && !('$operation' in e)) Object.defineProperty(e, '$operation', { value: op, enumerable: false });
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'nameFailedOperationMiddleware', override: true },
+  );
 }
 
 const hasHeader = (headers: Record<string, string>, name: string) =>

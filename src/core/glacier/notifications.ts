@@ -6,6 +6,16 @@ import { DEFAULT_POLL_TIME_SECONDS } from './config';
 import { JobInfo, toJobInfo } from './jobs';
 import { errText } from './multipartUploader';
 import { parseS3Notification, type S3RestoreEvent } from '../s3/notifications';
+import { isRetryableError } from './retry';
+
+/**
+ * Deliveries of a message whose handling fails with an error another attempt cannot fix (a poison
+ * message, e.g. a notification the catalogue cannot record) before it is logged with its content and
+ * deleted. A job it announced is still found by the periodic DescribeJob check.
+ */
+export const POISON_MESSAGE_DELIVERIES = 5;
+/** How much of a poison message's body is logged. */
+const POISON_LOG_CHARS = 2000;
 
 export type ParsedNotification = { ok: true; job: JobInfo; via: 'sns' | 'raw' } | { ok: false; reason: string };
 
@@ -88,6 +98,7 @@ export function startNotificationListener(opts: NotificationListenerOptions): No
       try {
         const out = await opts.clients.sqs.send(new ReceiveMessageCommand({
           QueueUrl: opts.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: opts.waitTimeSeconds ?? DEFAULT_POLL_TIME_SECONDS,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }), { abortSignal: signal });
         messages = out.Messages ?? [];
         failures = 0;
@@ -103,6 +114,8 @@ export function startNotificationListener(opts: NotificationListenerOptions): No
     }
   };
 
+  // Failed deliveries per message id: the queue's ApproximateReceiveCount when it gives one, else ours.
+  const failed = new Map<string, number>();
   const handle = async (m: Message) => {
     const parsed = parseJobNotification(m.Body);
     if (!parsed.ok) {
@@ -120,11 +133,27 @@ export function startNotificationListener(opts: NotificationListenerOptions): No
       await remove(m);
       return;
     }
+    const id = m.MessageId ?? m.ReceiptHandle ?? '?';
     try {
       await opts.onJob(parsed.job);
+      failed.delete(id);
       await remove(m);
     } catch (e) {
-      log.error('Handling notification for job %s failed (%s); it will be delivered again', parsed.job.jobId, errText(e));
+      if (signal.aborted) return;
+      const deliveries = Math.max(Number(m.Attributes?.ApproximateReceiveCount ?? 0) || 0, (failed.get(id) ?? 0) + 1);
+      failed.set(id, deliveries);
+      // Transient failures (network, throttling) are retried for as long as the queue keeps the message.
+      if (!isRetryableError(e) && deliveries >= POISON_MESSAGE_DELIVERIES) {
+        const body = m.Body ?? '';
+        log.error('Deleting SQS message %s after %d failed deliveries (%s); it was: %s%s', id, deliveries, errText(e),
+          body.slice(0, POISON_LOG_CHARS), body.length > POISON_LOG_CHARS ? ` … (${body.length} characters)` : '');
+        failed.delete(id);
+        await remove(m);
+      } else if (deliveries === 1) {
+        log.error('Handling notification for job %s failed (%s); it will be delivered again', parsed.job.jobId, errText(e));
+      } else {
+        log.debug('Handling notification for job %s failed again (%s, delivery %d)', parsed.job.jobId, errText(e), deliveries);
+      }
     }
   };
 

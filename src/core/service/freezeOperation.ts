@@ -17,6 +17,7 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
+import { uploadCatalogueSnapshot } from './catalogueSnapshotUpload';
 import { defaultKeyId } from './keyOperations';
 import { exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
@@ -169,9 +170,10 @@ export async function upload(
     ctx.emit('archives');
     if (ctx.lifetime.signal.aborted) {
       ctx.log.info('Upload of archive %d paused as Freezer stops; it resumes at the next start', a.id);
-      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start (or "resume uploads").`);
+      throw new CancellationError(`Uploading archive ${a.id} was paused as Freezer stopped; it resumes at the next start of Freezer.`);
     }
-    throw describeFailure(e, `Uploading archive ${a.id}`, 'Its upload is kept and resumes at the next start (or "resume uploads").');
+    // Each front end adds how to resume now (the CLI: `freezer freeze --resume`).
+    throw describeFailure(e, `Uploading archive ${a.id}`, 'The parts sent are kept: the upload resumes at the next start of Freezer.', 'UploadInterrupted');
   }
   meter.finish();
   const done = await ctx.catalogue.write((tx) => {
@@ -182,6 +184,8 @@ export async function upload(
   ctx.setActivity(a.id, undefined);
   ctx.emit('vaults');
   ctx.log.info('Archive %d is in vault %s as %s (%d parts, %d sent by this run)', a.id, a.vaultName, out.archiveId, out.partsTotal, out.partsSent);
+  // So the catalogue can be rebuilt from the vault if freezer.db is lost (docs/RECOVERY.md). Never fails the freeze.
+  await uploadCatalogueSnapshot(ctx, a.vaultName, a.keyId).catch((e: unknown) => ctx.log.warn('The catalogue snapshot of vault %s was not uploaded (%s); the next freeze tries again', a.vaultName, errText(e)));
   return ctx.archiveInfo(done);
 }
 
@@ -328,8 +332,8 @@ function uniqueName(base: string, taken: string[]): string {
   return name;
 }
 
-function describeFailure(e: unknown, what: string, hint = ''): unknown {
+function describeFailure(e: unknown, what: string, hint = '', code = 'FreezeFailed'): unknown {
   if (CancellationError.is(e) || FreezerError.is(e)) return e;
-  return new FreezerError('FreezeFailed', `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
+  return new FreezerError(code, `${what} failed: ${errText(e)}. ${hint}`.trim(), { cause: e });
 }
 

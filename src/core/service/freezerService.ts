@@ -3,6 +3,7 @@ import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
+import { rebuildStates, startCatalogueRebuild } from './catalogueRebuild';
 import { freeze, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
@@ -101,5 +102,16 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     },
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
+
+    async rebuildCatalogue(o) {
+      const states = await startCatalogueRebuild(ctx, o);
+      // A recreated catalogue warns until it is rebuilt: the user has now started that.
+      if (states.length && (await catalogue.recreatedNotice())) {
+        await catalogue.write((tx) => tx.deleteSetting(RECREATED_SETTING));
+        ctx.emit('settings');
+      }
+      return states;
+    },
+    catalogueRebuilds: () => rebuildStates(ctx),
   };
 }

@@ -4,6 +4,8 @@ import type { JobRecord } from '../catalogue';
 import { FreezerError } from '../errors';
 import { parseInventoryStream, type InventoryHeader } from '../glacier/inventory';
 import { mergeInventoryStream, type LocalArchive } from '../glacier/inventoryMerge';
+import { rebuildAfterInventory } from './catalogueRebuild';
+import { isSnapshotDescription, snapshotsSetting, SNAPSHOTS_KEPT, type SnapshotRef } from './catalogueSnapshotUpload';
 import type { ServiceContext } from './serviceContext';
 
 /**
@@ -11,6 +13,14 @@ import type { ServiceContext } from './serviceContext';
  * descriptions parsed), known ones get Glacier's size and date, and archives absent from an
  * inventory taken well after their upload are marked as deleted there. Streams the inventory.
  */
+function builtAt(description: string): string | undefined {
+  try {
+    return parseDescription(description).created;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Promise<void> {
   const vault = await ctx.catalogue.getVault(job.vaultId);
   if (!vault) throw new FreezerError('VaultNotFound', `Vault ${job.vaultName} is no longer in the catalogue.`);
@@ -30,9 +40,16 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
   const when = header.inventoryDate ?? new Date().toISOString();
   const byGlacierId = new Map(archives.map((a) => [a.glacierId as string, a]));
   const knownKeys = new Set((await ctx.catalogue.listKeys()).map((k) => k.id));
+  // Catalogue snapshots are not archives of the user's: remembered for a rebuild, never listed.
+  const snapshots: SnapshotRef[] = result.add.filter((r) => isSnapshotDescription(r.description))
+    // When it was built (its description's t=), not when its upload ended: two freezes may finish out of order.
+    .map((r) => ({ id: r.archiveId, created: builtAt(r.description) ?? (r.creationDate || when), size: r.size }))
+    .sort((a, b) => a.created.localeCompare(b.created));
+  const added = result.add.filter((r) => !isSnapshotDescription(r.description));
 
   await ctx.catalogue.write((tx) => {
-    for (const r of result.add) {
+    if (snapshots.length) tx.setSetting(snapshotsSetting(vault.name), JSON.stringify(snapshots.slice(-SNAPSHOTS_KEPT)));
+    for (const r of added) {
       const d = (() => { try { return parseDescription(r.description); } catch { return undefined; } })();
       tx.addArchive({
         vaultId: vault.id, glacierId: r.archiveId, size: r.size, encryptedSize: r.size, treeHash: r.treeHash || null,
@@ -63,6 +80,7 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
     ctx.log.warn('Inventory of %s: archive %s has tree hash %s at Glacier but %s in the catalogue; left as is', vault.name, c.archiveId, c.remoteTreeHash, c.localTreeHash);
   }
   ctx.log.info('Merged the inventory of vault %s: %d added, %d updated, %d missing, %d too recent to judge, %d unchanged',
-    vault.name, result.add.length, result.update.length, result.missing.length, result.pending.length, result.unchanged);
+    vault.name, added.length, result.update.length, result.missing.length, result.pending.length, result.unchanged);
   ctx.emit('archives', 'vaults', 'jobs', 'files');
+  await rebuildAfterInventory(ctx, vault.name, job.jobId, snapshots);
 }

@@ -7,6 +7,7 @@ import { errText } from '../glacier/multipartUploader';
 import { startNotificationListener, vaultNameFromArn } from '../glacier/notifications';
 import { isRetryableError } from '../glacier/retry';
 import { decodePlan, downloadRetrieval } from './archiveOperations';
+import { applyRebuildJob, failRebuild, isRebuildJob } from './catalogueRebuild';
 import { mergeInventoryJob } from './inventoryOperation';
 import { applyPartialRetrieval, partialRangeOf } from './partialRetrieval';
 import { restoreLocal } from './restoreOperation';
@@ -95,6 +96,7 @@ export async function handleJobUpdate(ctx: ServiceContext, job: GlacierJob, via:
     ctx.emit('jobs', 'archives');
     ctx.log.info('Job %s (%s) is now %s (seen by %s)', job.jobId, job.action, job.statusCode, via);
   }
+  if (rec.status === 'Failed' && isRebuildJob(rec)) await failRebuild(ctx, rec, rec.statusMessage ?? 'the retrieval failed');
   if (rec.status === 'Succeeded' && !rec.executed && needsAction(ctx, rec)) await actOnJob(ctx, rec, signal);
 }
 
@@ -145,7 +147,7 @@ export async function applyIfComplete(ctx: ServiceContext, jobId: string): Promi
 }
 
 function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
-  if (j.action === 'InventoryRetrieval') return true;
+  if (j.action === 'InventoryRetrieval' || isRebuildJob(j)) return true;
   return j.action === 'ArchiveRetrieval' && j.archiveId !== null && (j.restoreTarget !== null || ctx.opts.autoDownload === true);
 }
 
@@ -161,6 +163,10 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     try {
       if (j.action === 'InventoryRetrieval') {
         await mergeInventoryJob(ctx, j);
+        return;
+      }
+      if (isRebuildJob(j)) {
+        await applyRebuildJob(ctx, j, signal);
         return;
       }
       if (j.ticket) {
@@ -191,6 +197,7 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
     } catch (e) {
       if (CancellationError.is(e) || !FreezerError.is(e) || isRetryableError(e)) throw e;
       ctx.log.error('Job %s completed but could not be applied: %s', j.jobId, e.message);
+      if (isRebuildJob(j)) await failRebuild(ctx, j, e.message);
       await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: `${NOT_APPLIED_PREFIX}${e.message}` }));
       ctx.emit('jobs');
     }

@@ -8,6 +8,7 @@ import type { GlacierConfig } from '../glacier/config';
 import type { S3Config } from '../s3/clients';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
+import type { CatalogueRebuild } from './catalogueRebuild';
 import type { LegacyImportCounts } from './legacyImportOperation';
 import type {
   ArchiveInfo, ArchiveMember, ChangeKind, FileVersion, FreezeRequest, FrozenEntry, JobInfo, KeyInfo, RestoreRequest,
@@ -113,4 +114,14 @@ export interface FreezerService {
   catalogueNotice(): Promise<RecreatedNotice | undefined>;
   /** The user has seen that the catalogue was recreated (or rebuilt it): stop saying so. */
   acknowledgeCatalogueNotice(): Promise<void>;
+
+  // Recovery
+  /**
+   * Rebuilds the catalogue of `stores` (default: every vault AWS lists) from the store alone: an
+   * inventory, then one retrieval of the newest catalogue snapshot. Returns at once with each rebuild's
+   * state; the jobs complete later (watchJobs / refreshJobs / the daemon apply them).
+   */
+  rebuildCatalogue(opts?: { stores?: string[]; tier?: Tier; restart?: boolean }): Promise<CatalogueRebuild[]>;
+  /** Where each rebuild stands (what it waits for, or what it brought back). */
+  catalogueRebuilds(): Promise<CatalogueRebuild[]>;
 }

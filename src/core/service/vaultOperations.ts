@@ -2,6 +2,7 @@ import { DeleteArchiveCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { initiateInventoryRetrieval } from '../glacier/retrieval';
 import * as vaults from '../glacier/vaults';
+import { knownSnapshots, snapshotsSetting } from './catalogueSnapshotUpload';
 import { isS3StoreName } from '../s3/storeRef';
 import { listBucketStores, reconcileBucket, removeBucketStore } from './bucketOperations';
 import type { ServiceContext } from './serviceContext';
@@ -29,13 +30,16 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
     }
   });
   const counts = await localCounts(ctx);
+  // AWS counts Freezer's catalogue snapshots too; the user's archives are the rest.
+  const snapshots = new Map<string, number>();
+  for (const v of remote) snapshots.set(v.name, (await knownSnapshots(ctx, v.name)).length);
   return remote.map((v) => ({
     name: v.name,
     arn: v.arn,
     region: ctx.region,
     ...(v.creationDate ? { createdAt: v.creationDate } : {}),
     sizeBytes: v.sizeInBytes,
-    remoteArchiveCount: v.numberOfArchives,
+    remoteArchiveCount: v.numberOfArchives === undefined ? undefined : Math.max(0, v.numberOfArchives - (snapshots.get(v.name) ?? 0)),
     localArchiveCount: counts.get(v.name) ?? 0,
     ...(v.lastInventoryDate ? { lastInventory: v.lastInventoryDate } : {}),
   } as VaultInfo)).concat(buckets);
@@ -71,8 +75,11 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
       throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${live.length} archive(s) in the catalogue. Remove them first.`);
     }
   }
+  // Freezer's own catalogue snapshots are not the user's archives: they go with the vault.
+  const snapshots = await knownSnapshots(ctx, name);
+  for (const s of snapshots) await deleteRemoteArchive(ctx, name, s.id);
   await vaults.deleteVault(ctx.clients, name);
-  if (v) await ctx.catalogue.write((tx) => tx.removeVault(v.id));
+  if (v) await ctx.catalogue.write((tx) => { tx.removeVault(v.id); if (snapshots.length) tx.deleteSetting(snapshotsSetting(name)); });
   ctx.emit('vaults', 'archives', 'jobs', 'files');
   ctx.log.info('Removed vault %s', name);
 }

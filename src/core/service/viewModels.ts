@@ -50,7 +50,7 @@ export function toJobInfo(j: JobRecord, archive?: Pick<ArchiveRecord, 'descripti
     vault: j.vaultName,
     action: (ACTIONS.has(j.action) ? j.action : 'ArchiveRetrieval') as JobInfo['action'],
     ...(j.archiveId !== null ? { archiveId: j.archiveId } : {}),
-    ...(archive ? { archiveName: archiveName(archive) } : {}),
+    ...(archive ? { archiveName: archiveName(archive) } : j.description === 'freezer-catalogue-snapshot' ? { archiveName: 'catalogue snapshot' } : {}),
     ...(j.tier ? { tier: j.tier as Tier } : {}),
     ...(j.byteRange ? { byteRange: j.byteRange } : {}),
     status: (STATUSES.has(j.status) ? j.status : 'InProgress') as JobInfo['status'],

@@ -136,7 +136,9 @@ describe('logging and exit codes', () => {
     assert.equal(exitCodeFor(Object.assign(new Error('x'), { name: 'ResourceNotFoundException' })), EXIT.notFound);
     assert.equal(exitCodeFor(new FreezerError('KeyFileNotPrivate', 'x')), EXIT.config);
     assert.equal(exitCodeFor(new FreezerError('TreeHashMismatch', 'x')), EXIT.integrity);
-    assert.equal(exitCodeFor(new FreezerError('WrongKey', 'x')), EXIT.config);
+    assert.equal(exitCodeFor(new FreezerError('WrongKey', 'x')), EXIT.integrity);
+    assert.equal(exitCodeFor(new FreezerError('Truncated', 'x')), EXIT.integrity);
+    assert.equal(exitCodeFor(new FreezerError('KeyNotFound', 'x')), EXIT.config);
     assert.equal(exitCodeFor(new CancellationError()), EXIT.interrupted);
     assert.equal(exitCodeFor(new Error('boom')), EXIT.failure);
   });

@@ -91,3 +91,46 @@ test('a handler that throws leaves the message for redelivery; the listener keep
   const attrs = await env.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
   assert.equal(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible, '1');
 });
+
+test('a poison message is deleted after a bounded number of failed deliveries, logged once with its escaped content', async () => {
+  const q = await env.clients.sqs.send(new CreateQueueCommand({ QueueName: 'jobs-poison', Attributes: { VisibilityTimeout: '0' } }));
+  const url = q.QueueUrl as string;
+  const body = JSON.stringify({ JobId: 'j-poison\n2026-01-01T00:00:00Z INFO  [daemon] forged\u001b[31m', Action: 'InventoryRetrieval', VaultARN: 'arn:aws:glacier:us-east-1:1:vaults/v', StatusCode: 'Succeeded' });
+  await env.clients.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+  let calls = 0;
+  const lines: string[] = [];
+  const { formatLogLine } = await import('../../../src/core/log');
+  const logger: Logger = { debug: () => {}, info: () => {}, warn: (m, ...a) => { lines.push(formatLogLine(m, a)); }, error: (m, ...a) => { lines.push(formatLogLine(m, a)); } };
+  const l = startNotificationListener({ clients: env.clients, queueUrl: url, waitTimeSeconds: 1, logger, onJob: () => { calls++; throw new Error('NOT NULL constraint failed: jobs.created'); } });
+  try {
+    await waitFor(() => lines.some((x) => x.startsWith('Deleting SQS message')));
+    // Nothing left to deliver: the loop goes on without calling the handler again.
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    await l.stop();
+  }
+  assert.equal(calls, 5, 'handled exactly POISON_MESSAGE_DELIVERIES times');
+  assert.equal(lines.length, 2, `one error on the first failure, one on deletion:\n${lines.join('\n')}`);
+  const deleted = lines[1];
+  assert.match(deleted, /after 5 failed deliveries \(NOT NULL constraint failed: jobs.created\); it was: \{"JobId":"j-poison/);
+  assert.match(lines[0], /job j-poison\\n2026-01-01T00:00:00Z INFO {2}\[daemon\] forged\\x1b\[31m failed/);
+  for (const x of lines) assert.ok(!x.includes('\n') && !x.includes('\r') && !x.includes('\u001b'), `no raw control character in: ${x}`);
+  const attrs = await env.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  assert.equal(attrs.Attributes?.ApproximateNumberOfMessages, '0');
+  assert.equal(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible, '0');
+});
+
+test('a message whose handling fails for a transient reason is kept however often it comes back', async () => {
+  const q = await env.clients.sqs.send(new CreateQueueCommand({ QueueName: 'jobs-transient', Attributes: { VisibilityTimeout: '0' } }));
+  const url = q.QueueUrl as string;
+  await env.clients.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ JobId: 'j2', Action: 'InventoryRetrieval', VaultARN: 'arn:aws:glacier:us-east-1:1:vaults/v', StatusCode: 'Succeeded' }) }));
+  let calls = 0;
+  const errors: string[] = [];
+  const logger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (m) => { errors.push(m); } };
+  const l = startNotificationListener({ clients: env.clients, queueUrl: url, waitTimeSeconds: 1, logger, onJob: () => { calls++; throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); } });
+  await waitFor(() => calls >= 8);
+  await l.stop();
+  assert.equal(errors.length, 1, 'logged once, not on every delivery');
+  const attrs = await env.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  assert.equal(Number(attrs.Attributes?.ApproximateNumberOfMessages) + Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible), 1);
+});
