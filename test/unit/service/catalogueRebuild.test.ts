@@ -4,14 +4,20 @@
  * file's versions browsable and restorable again.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeJobCommand, ListJobsCommand } from '@aws-sdk/client-glacier';
+import { formatDescription } from '../../../src/core/archive/description';
+import { Catalogue } from '../../../src/core/catalogue';
 import { createClients } from '../../../src/core/glacier/clients';
+import { uploadArchiveFile } from '../../../src/core/glacier/multipartUploader';
 import { memoryKeyStore } from '../../../src/core/service/fileKeyStore';
 import type { FreezerService } from '../../../src/core/service/service';
 import { eventually, makeTree, random, startHarness, type Harness } from './harness';
+
+const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 
 /** Everything the Frozen Files view and Show Archive Contents can show, without local-file state. */
 async function catalogueView(svc: FreezerService, vault: string) {
@@ -125,5 +131,61 @@ describe('service: rebuilding the catalogue from the vault', () => {
     const s = (await svc.catalogueRebuilds()).find((x) => x.store === 'bare')!;
     assert.match(s.message, /no catalogue snapshot in vault bare/);
     assert.equal(s.jobs.length, 1);
+  });
+
+  it('a vault of 1,000 archives comes back with 2 jobs, not one per archive', async () => {
+    const svc = await h.open({ keyStore: memoryKeyStore() });
+    await svc.createVault('big');
+    const clients = createClients(h.options.glacier);
+    const cat = await Catalogue.open(h.options.databasePath);
+    const N = 999;
+    try {
+      // 999 archives uploaded as tiny files (what they hold does not matter here), catalogued with one member each.
+      const tiny = path.join(h.dir, 'tiny.bin');
+      await fs.writeFile(tiny, random(64));
+      const vaultId = (await cat.findVault('big', h.options.glacier.region))!.id;
+      const ids: string[] = [];
+      for (let i = 0; i < N; i += 50) {
+        ids.push(...await Promise.all(Array.from({ length: Math.min(50, N - i) }, async (_, j) =>
+          (await uploadArchiveFile({ clients, vault: 'big', file: tiny, description: formatDescription({ name: `a${i + j}`, compression: 'none', encryption: 'none' }) })).archiveId)));
+      }
+      await cat.write((tx) => {
+        ids.forEach((glacierId, i) => {
+          const a = tx.addArchive({ vaultId, glacierId, description: formatDescription({ name: `a${i}`, compression: 'none', encryption: 'none' }), size: 64, encryptedSize: 64, uploaded: new Date().toISOString() });
+          tx.addMembers(a.id, [{ path: `/data/big/f${i}.txt`, size: 64, sha256: sha256(`f${i}`), mtimeMs: 1000 + i, tarOffset: 0 }]);
+        });
+      });
+    } finally {
+      cat.close();
+    }
+    // The 1,000th, frozen for real, uploads the vault's snapshot.
+    const src = path.join(h.dir, 'big-src');
+    await makeTree(src, { 'last.txt': 'the last one' });
+    await svc.freeze({ vault: 'big', sources: [src], keyId: null });
+    const expected = (await svc.listArchives('big', { offset: 0, limit: 2000 })).items.map((a) => `${a.name}:${a.fileCount}`).sort();
+    assert.equal(expected.length, 1000);
+    await svc.dispose();
+    for (const f of await fs.readdir(h.dir)) if (f.startsWith('freezer.db')) await fs.rm(path.join(h.dir, f), { recursive: true, force: true });
+
+    const fresh = await h.open({ keyStore: memoryKeyStore() });
+    try {
+      const t0 = Date.now();
+      await fresh.rebuildCatalogue({ stores: ['big'], tier: 'Expedited' });
+      await eventually(async () => {
+        await fresh.refreshJobs();
+        const s = (await fresh.catalogueRebuilds()).find((x) => x.store === 'big');
+        return s?.phase === 'done' || s?.phase === 'failed';
+      }, 60_000, 'the rebuild of 1,000 archives');
+      const s = (await fresh.catalogueRebuilds()).find((x) => x.store === 'big')!;
+      assert.equal(s.phase, 'done', s.message);
+      assert.equal(s.jobs.length, 2, 'one inventory and one snapshot retrieval');
+      assert.equal(s.result?.archives, 1000);
+      const got = (await fresh.listArchives('big', { offset: 0, limit: 2000 })).items.map((a) => `${a.name}:${a.fileCount}`).sort();
+      assert.deepEqual(got, expected);
+      assert.equal((await fresh.listVersions('/data/big/f500.txt')).length, 1);
+      console.log(`rebuild of 1,000 archives: ${s.jobs.length} jobs, ${s.result?.files} file versions, ${Date.now() - t0} ms against the local endpoint`);
+    } finally {
+      clients.destroy();
+    }
   });
 });
