@@ -19,6 +19,8 @@ const KEEP = {
   'journey-4-settings-keys.png': 'settings-keys.png',
   'journey-5-imported.png': 'legacy-import.png',
   'journey-7-error.png': 'upload-error.png',
+  'journey-s3-2-frozen-in-bucket.png': 's3-bucket-store.png',
+  'journey-s3-3-planner.png': 's3-restore-planner.png',
 };
 const MAX_BYTES = 300 * 1024;
 

@@ -41,6 +41,9 @@ if (!fs.existsSync(sample)) {
 const cs = await startCodeServer({
   root: path.join(state, 'cs'), extensionsDir, port, folder: sample,
   settings: { 'freezer.endpoint': 'local', 'workbench.colorTheme': 'Default Dark Modern' },
+  // Jobs take a little while, as at Glacier (hours there): melting, melted and a running inventory
+  // can all be seen. FREEZER_LOCAL_JOB_DELAYS=Expedited=0 (etc.) in the environment overrides it.
+  env: { FREEZER_LOCAL_JOB_DELAYS: process.env.FREEZER_LOCAL_JOB_DELAYS ?? 'Expedited=10s,Standard=45s,Bulk=120s' },
 });
 console.log(`\nFreezer is running in VS Code at ${cs.url}/?folder=${encodeURIComponent(sample)}`);
 console.log('Open that address in a browser (ssh -L %d:127.0.0.1:%d for a remote machine). Ctrl-C stops it.', port, port);

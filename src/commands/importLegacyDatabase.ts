@@ -3,6 +3,7 @@ import { CancellationError } from '../core/errors';
 import { legacyImportSummary } from '../core/service/legacyImportSummary';
 import type { FreezerService } from '../core/service/service';
 import type { FreezerCommand } from './deps';
+import { count } from '../core/words';
 
 type ImportResult = Awaited<ReturnType<FreezerService['importLegacyDatabase']>>;
 
@@ -25,7 +26,7 @@ export const importLegacyDatabase: FreezerCommand = {
       { location: vscode.ProgressLocation.Notification, title: `Importing ${chosen}` },
       () => svc.importLegacyDatabase(chosen),
     );
-    deps.log.info(`Imported ${chosen}: ${result.vaults} new and ${result.vaultsMerged} existing vaults, ${result.archives} archives, ${result.files} files, ${result.jobs} jobs, ${result.keys} keys`);
+    deps.log.info(`Imported ${chosen}: ${result.vaults} new and ${count(result.vaultsMerged, 'existing vault')}, ${count(result.archives, 'archive')}, ${count(result.files, 'file')}, ${count(result.jobs, 'job')}, ${count(result.keys, 'key')}`);
     for (const p of result.problems) deps.log.warn(`Import: ${p}`);
     deps.vaults.refresh();
     deps.files.refresh();

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCommand } from '../platform/commandRegistry';
 import { acknowledgeCatalogue, showCatalogueNotice } from './acknowledgeCatalogue';
 import { addBucket, createBucket } from './createBucket';
+import { cleanUpCatalogue } from './cleanUpCatalogue';
 import { createVault } from './createVault';
 import type { CommandDeps, FreezerCommand } from './deps';
 import { disconnectArchive } from './disconnectArchive';
@@ -27,7 +28,7 @@ import { useLocalEndpoint } from './useLocalEndpoint';
 export const COMMANDS: readonly FreezerCommand[] = [
   createVault, createBucket, addBucket, removeVault, refresh, refreshJobs, loadMore, freezeFolder, retrieveArchive, removeArchive,
   disconnectArchive, requestInventory, restoreFile, restoreFolder, restoreArchive, revealArchive,
-  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice, rebuildCatalogue,
+  importLegacyDatabase, useAmazonS3, useLocalEndpoint, showLog, acknowledgeCatalogue, showCatalogueNotice, rebuildCatalogue, cleanUpCatalogue,
 ];
 
 /** Registers them through the one wrapper that logs and reports errors once. */

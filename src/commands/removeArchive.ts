@@ -3,14 +3,15 @@ import { CancellationError, FreezerError } from '../core/errors';
 import type { ArchiveInfo } from '../core/service/types';
 import type { FreezerCommand } from './deps';
 import { resolveArchive } from './pickers';
+import { count } from '../core/words';
 
 /** What removing does to this archive, in the words of the confirmation prompt. */
 function whatRemoveDoes(a: ArchiveInfo): string {
   const inGlacier = a.glacierId !== undefined && a.state !== 'local';
   const where = a.storageClass ? a.vault : 'Glacier';
   if (inGlacier && a.localFile) return `This deletes it from ${where}; the local copy stays (remove again to delete it too).`;
-  if (inGlacier) return `This deletes it from ${where} and its ${a.fileCount} file(s) from the catalogue.`;
-  return `This deletes the local archive file and its ${a.fileCount} file(s) from the catalogue.`;
+  if (inGlacier) return `This deletes it from ${where} and its ${count(a.fileCount, 'file')} from the catalogue.`;
+  return `This deletes the local archive file and its ${count(a.fileCount, 'file')} from the catalogue.`;
 }
 
 /** The sentence the user must type: deleting from Glacier cannot be undone. */

@@ -64,7 +64,7 @@ test('journey 1: Explorer → Freeze Folder → building with "file N of M" → 
   const liquid = archiveRow(/liquid · .* · 201 files/).first();
   await liquid.waitFor({ timeout: 60000 });
   assert.match(await liquid.textContent(), /^photos/);
-  await toast(page, /Froze photos into ".*" \(201 files\)/).first().waitFor();
+  await toast(page, /Froze photos into ".*" \(201 files, not encrypted\)/).first().waitFor();
   await liquid.hover();
   await page.waitForTimeout(800);
   await shot('1-liquid');
@@ -148,8 +148,10 @@ test('journey 6: Remove Archive needs the confirmation sentence; gone after an i
 
   await contextMenu(page, viewRow(page, 'Stores', 'photos-vault').first(), 'Request Inventory');
   await expandPane(page, 'Jobs');
-  await viewRow(page, 'Jobs', /Inventory of photos-vault/).first().waitFor({ timeout: 30000 });
-  await page.waitForTimeout(3000);
+  // Wait until the inventory is merged: its row then says what it changed.
+  const inventory = viewRow(page, 'Jobs', /Inventory of photos-vault.*done · (\d+ (added|gone|updated)|no changes)/).first();
+  await inventory.waitFor({ timeout: 60000 });
+  assert.doesNotMatch(await inventory.textContent(), /added/, 'the inventory brought nothing back');
   await shot('6-after-inventory');
   assert.equal(await archiveRow(/^scratch/).count(), 0, 'the removed archive stays gone');
   assert.equal(await archiveRow(/^photos-\d/).count(), 1, 'the other archive stays');

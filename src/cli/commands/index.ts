@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { archiveCommand, archivesCommand, freezeCommand } from './archives';
 import { bucketCommand } from './buckets';
 import { catalogueCommand } from './catalogue';
+import { cleanupCommand } from './cleanup';
 import { daemonCommand } from './daemon';
 import { endpointCommand } from './endpoint';
 import { importLegacyCommand } from './importLegacy';
@@ -15,7 +16,7 @@ import { inventoryCommand, vaultCommand, vaultsCommand } from './vaults';
 /** Every subcommand, in the order --help lists them. */
 export const COMMANDS: readonly Command[] = [
   vaultsCommand, vaultCommand, bucketCommand, archivesCommand, archiveCommand, freezeCommand, retrieveCommand, jobsCommand, planCommand, restoreCommand,
-  inventoryCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
+  inventoryCommand, cleanupCommand, keysCommand, thawCommand, importLegacyCommand, daemonCommand, endpointCommand, settingsCommand,
   catalogueCommand,
 ];
 

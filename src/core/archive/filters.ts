@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FreezerError } from '../errors';
+import { regexProblem } from '../words';
 
 /** Editor and build leftovers the original tool skipped, matched against a file's BASE name. */
 export const DEFAULT_BACKUP_PATTERNS: readonly RegExp[] = [/~$/, /\.o$/, /\.pyc$/, /\.bak$/, /\.Po?$/, /^#.*#$/, /^~/];
@@ -29,7 +30,7 @@ export function compileUserRegex(src: string): RegExp {
     try {
       return new RegExp(src);
     } catch {
-      throw new FreezerError('InvalidRegex', `The exclusion pattern ${JSON.stringify(src)} is not a valid regular expression: ${(e as Error).message}`, { cause: e });
+      throw new FreezerError('InvalidRegex', `The exclusion pattern ${JSON.stringify(src)} is not a valid regular expression: ${regexProblem(e)}`, { cause: e });
     }
   }
 }

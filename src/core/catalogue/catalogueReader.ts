@@ -147,9 +147,10 @@ export class CatalogueReader {
     const folders = this.sql.all('SELECT name, file_count FROM dirs WHERE parent_id = ? ORDER BY name', [dirId])
       .map((r) => ({ name: str(r[0]), path: child(str(r[0])), fileCount: num(r[1]) }));
     const limit = page.limit ?? -1;
-    // A bare column next to max() takes its values from the row holding the max (SQLite rule).
+    // A bare column next to max() takes its values from the row holding the max (SQLite rule). A version
+    // is a file (name, size, SHA-256): identical copies in several archives count once.
     const rows = this.sql.all(
-      `SELECT m.name, count(*), max(a.created || printf('%020d', a.id)), f.size, f.sha256, a.id, a.created
+      `SELECT m.name, count(DISTINCT m.file_id), max(a.created || printf('%020d', a.id)), f.size, f.sha256, a.id, a.created
        FROM members m JOIN archives a ON a.id = m.archive_id JOIN files f ON f.id = m.file_id
        WHERE m.dir_id = ? AND m.name > ? GROUP BY m.name ORDER BY m.name LIMIT ?`,
       [dirId, page.after ?? '', limit < 0 ? -1 : limit + 1],

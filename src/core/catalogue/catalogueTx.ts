@@ -1,5 +1,6 @@
 import type { SqlValue } from 'sql.js';
 import { FreezerError } from '../errors';
+import { count } from '../words';
 import { ROOT_DIR_ID, CatalogueReader } from './catalogueReader';
 import { splitCataloguePath } from './cataloguePath';
 import { hexToBlob, num } from './sqlConnection';
@@ -140,15 +141,7 @@ export class CatalogueTx extends CatalogueReader {
    */
   removeArchive(id: number): void {
     this.check();
-    const paths = this.sql.all('SELECT DISTINCT dir_id, name FROM members WHERE archive_id = ?', [id]);
-    this.sql.run('DELETE FROM members WHERE archive_id = ?', [id]);
-    const delta = new Map<number, number>();
-    for (const [dirId, name] of paths) {
-      if (!this.sql.get('SELECT 1 FROM members WHERE dir_id = ? AND name = ? LIMIT 1', [dirId, name])) {
-        delta.set(num(dirId), (delta.get(num(dirId)) ?? 0) - 1);
-      }
-    }
-    this.applyFolderCounts(delta);
+    this.forgetMembers(id);
     this.sql.run('DELETE FROM upload_parts WHERE archive_id = ?', [id]);
     this.sql.run('DELETE FROM upload_sessions WHERE archive_id = ?', [id]);
     this.sql.run('DELETE FROM store_sessions WHERE key = ?', [String(id)]);
@@ -189,6 +182,25 @@ export class CatalogueTx extends CatalogueReader {
     }
     this.applyFolderCounts(delta);
     this.sql.run('UPDATE archives SET member_count = member_count + ? WHERE id = ?', [n, archiveId]);
+    return n;
+  }
+
+  /**
+   * Forgets which files an archive holds (it is gone from Glacier and from this disk), keeping the
+   * archive's row so later inventories still know it was deleted. Returns the memberships removed.
+   */
+  forgetMembers(id: number): number {
+    this.check();
+    const paths = this.sql.all('SELECT DISTINCT dir_id, name FROM members WHERE archive_id = ?', [id]);
+    const n = this.sql.run('DELETE FROM members WHERE archive_id = ?', [id]);
+    const delta = new Map<number, number>();
+    for (const [dirId, name] of paths) {
+      if (!this.sql.get('SELECT 1 FROM members WHERE dir_id = ? AND name = ? LIMIT 1', [dirId, name])) {
+        delta.set(num(dirId), (delta.get(num(dirId)) ?? 0) - 1);
+      }
+    }
+    this.applyFolderCounts(delta);
+    this.sql.run('UPDATE archives SET member_count = 0 WHERE id = ?', [id]);
     return n;
   }
 
@@ -256,7 +268,7 @@ export class CatalogueTx extends CatalogueReader {
   removeKey(id: string): void {
     this.check();
     const used = num(this.sql.value('SELECT count(*) FROM archives WHERE key_id = ?', [id]));
-    if (used) throw new FreezerError('KeyInUse', `Key ${id} encrypts ${used} archive(s): it cannot be removed while they are catalogued.`);
+    if (used) throw new FreezerError('KeyInUse', `Key ${id} encrypts ${count(used, 'archive')}: it cannot be removed while ${used === 1 ? 'it is' : 'they are'} catalogued.`);
     this.sql.run('DELETE FROM keys WHERE id = ?', [id]);
   }
 

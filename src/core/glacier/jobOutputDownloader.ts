@@ -7,6 +7,7 @@ import { GlacierClients } from './clients';
 import { DEFAULT_THREADS } from './config';
 import { errText } from './multipartUploader';
 import { withRetry } from './retry';
+import { count } from '../words';
 
 export const DEFAULT_RANGE_SIZE = 16 * MIB;
 
@@ -86,7 +87,7 @@ export async function downloadJobOutput(opts: DownloadJobOutputOptions): Promise
         `The downloaded output of job ${opts.jobId} has tree hash ${verdict.actual}, but the archive's is ${expected}. ` +
         'The bytes were discarded; start a new retrieval, and if this persists the archive at AWS may be damaged.');
     }
-    log.warn('Job %s output failed the whole-file tree-hash check; fetching %d range(s) again', opts.jobId, bad.length);
+    log.warn('Job %s output failed the whole-file tree-hash check; fetching %s again', opts.jobId, count(bad.length, 'range'));
     for (const i of bad) delete st.done[i];
     await writeState(opts.dest, st);
   }

@@ -84,24 +84,28 @@ function tables64(): { hi: Uint32Array[]; lo: Uint32Array[] } {
 
 export function crc64nvmeUpdate(previous: bigint, data: Uint8Array): bigint {
   const { hi: H, lo: L } = (c64 ??= tables64());
+  const [L0, L1, L2, L3, L4, L5, L6, L7] = L;
+  const [H0, H1, H2, H3, H4, H5, H6, H7] = H;
   const inv = ~previous & 0xffffffffffffffffn;
   let h = Number(inv >> 32n) >>> 0;
   let l = Number(inv & 0xffffffffn) >>> 0;
   let i = 0;
   const n = data.length;
   while (n - i >= 8) {
-    const a = (l ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24))) >>> 0;
-    const b = (h ^ (data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24))) >>> 0;
+    const a = l ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
+    const b = h ^ (data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24));
     const i7 = a & 0xff, i6 = (a >>> 8) & 0xff, i5 = (a >>> 16) & 0xff, i4 = a >>> 24;
     const i3 = b & 0xff, i2 = (b >>> 8) & 0xff, i1 = (b >>> 16) & 0xff, i0 = b >>> 24;
-    l = (L[7][i7] ^ L[6][i6] ^ L[5][i5] ^ L[4][i4] ^ L[3][i3] ^ L[2][i2] ^ L[1][i1] ^ L[0][i0]) >>> 0;
-    h = (H[7][i7] ^ H[6][i6] ^ H[5][i5] ^ H[4][i4] ^ H[3][i3] ^ H[2][i2] ^ H[1][i1] ^ H[0][i0]) >>> 0;
+    l = L7[i7] ^ L6[i6] ^ L5[i5] ^ L4[i4] ^ L3[i3] ^ L2[i2] ^ L1[i1] ^ L0[i0];
+    h = H7[i7] ^ H6[i6] ^ H5[i5] ^ H4[i4] ^ H3[i3] ^ H2[i2] ^ H1[i1] ^ H0[i0];
     i += 8;
   }
+  l >>>= 0;
+  h >>>= 0;
   while (i < n) {
     const idx = (l ^ data[i++]) & 0xff;
-    l = (((l >>> 8) | (h << 24)) ^ L[0][idx]) >>> 0;
-    h = ((h >>> 8) ^ H[0][idx]) >>> 0;
+    l = (((l >>> 8) | (h << 24)) ^ L0[idx]) >>> 0;
+    h = ((h >>> 8) ^ H0[idx]) >>> 0;
   }
   return ~((BigInt(h) << 32n) | BigInt(l)) & 0xffffffffffffffffn;
 }

@@ -11,6 +11,7 @@ import { describeJob, jobOutputSize } from '../glacier/jobs';
 import { estimateAllTiers } from '../glacier/pricing';
 import { initiateArchiveRetrieval } from '../glacier/retrieval';
 import { ActivityMeter } from './activityMeter';
+import { cleanUpCatalogue } from './catalogueMaintenance';
 import { exists, type ServiceContext } from './serviceContext';
 import type { ActivityProgress, ArchiveInfo, JobInfo, RemovalEstimate, RetrievalEstimate, Tier } from './types';
 import { memberRetrievalRange } from './partialRetrieval';
@@ -86,6 +87,8 @@ export async function removeArchive(ctx: ServiceContext, id: number): Promise<vo
     await ctx.catalogue.write((tx) => tx.removeArchive(id));
     ctx.log.info('Removed archive %d, which was not in Glacier, and its local file', id);
   }
+  // Files only that archive held are in no archive any more.
+  await cleanUpCatalogue(ctx, [id]);
   ctx.emit('archives', 'files', 'vaults');
 }
 

@@ -24,6 +24,7 @@ import { exists, type ServiceContext } from './serviceContext';
 import { commonRoot, effectiveFilters, scanSelection, selectedSources } from './selection';
 import type { ActivityProgress, ArchiveInfo, FreezeRequest } from './types';
 import { archiveName } from './viewModels';
+import { count } from '../words';
 
 /**
  * A freeze as the user sees it: the archive appears at once (`building`), is packed into the upload
@@ -100,7 +101,7 @@ async function packAndUpload(
     req.onProgress?.(p);
   };
   ctx.setActivity(id, { phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
-  ctx.log.info('Freezing %d source(s) into archive %d "%s" of vault %s', sources.length, id, name, req.vault);
+  ctx.log.info('Freezing %s into archive %d "%s" of vault %s', count(sources.length, 'source'), id, name, req.vault);
 
   let built: FreezeResult;
   let absolutePaths: Map<string, string>;

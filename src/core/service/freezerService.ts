@@ -1,6 +1,7 @@
 import { Catalogue, RECREATED_SETTING } from '../catalogue';
 import { createClients } from '../glacier/clients';
 import { describeConfig } from '../glacier/config';
+import { cleanUpCatalogue } from './catalogueMaintenance';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
 import { rebuildStates, startCatalogueRebuild } from './catalogueRebuild';
@@ -103,6 +104,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     },
 
     importLegacyDatabase: (file) => importLegacyDatabase(ctx, file),
+    cleanUpCatalogue: () => cleanUpCatalogue(ctx),
 
     async rebuildCatalogue(o) {
       const states = await startCatalogueRebuild(ctx, o);

@@ -15,6 +15,30 @@ export async function listFrozen(ctx: ServiceContext, folder: string): Promise<F
   ];
 }
 
+/** Cheapest first: bytes on disk, then a retrieval done or under way, then the smallest retrieval. */
+const STATE_COST: Partial<Record<ArchiveState, number>> = { local: 0, liquid: 0, melted: 1, melting: 2, frozen: 3 };
+
+/**
+ * One entry per version: identical copies (name, size, SHA-256) in several archives are one version
+ * "in N archives", restored from the cheapest copy. `bytes`: each archive's stored size.
+ */
+export function oneEntryPerVersion(copies: FileVersion[], bytes: ReadonlyMap<number, number>): FileVersion[] {
+  const groups = new Map<string, FileVersion[]>();
+  for (const v of copies) {
+    const k = `${v.sha256}:${v.size}`;
+    groups.set(k, [...(groups.get(k) ?? []), v]);
+  }
+  const cost = (v: FileVersion): [number, number] => [STATE_COST[v.archiveState] ?? 9, bytes.get(v.archiveId) ?? Infinity];
+  const out: FileVersion[] = [];
+  for (const g of groups.values()) {
+    const best = [...g].sort((a, b) => { const [x, y] = [cost(a), cost(b)]; return x[0] - y[0] || x[1] - y[1]; })[0];
+    // The version dates from its first freeze.
+    const first = g.reduce((a, b) => (b.frozenAt < a.frozenAt ? b : a));
+    out.push(g.length === 1 ? best : { ...best, frozenAt: first.frozenAt, copies: g.length, alsoIn: g.filter((v) => v !== best).map((v) => v.archiveName) });
+  }
+  return out.sort((a, b) => b.frozenAt.localeCompare(a.frozenAt));
+}
+
 /** Every version of a frozen file, newest first, with where it lives and the state of its archive. */
 export async function listVersions(ctx: ServiceContext, file: string): Promise<FileVersion[]> {
   const versions = await ctx.catalogue.versionsOf(file);
@@ -43,5 +67,5 @@ export async function listVersions(ctx: ServiceContext, file: string): Promise<F
       archiveState: info.state,
     });
   }
-  return out;
+  return oneEntryPerVersion(out, new Map([...archives].map(([id, i]) => [id, i.a.encryptedSize ?? i.a.size])));
 }

@@ -3,7 +3,8 @@ import { descriptionToken, parseDescription } from '../archive/description';
 import type { JobRecord } from '../catalogue';
 import { FreezerError } from '../errors';
 import { parseInventoryStream, type InventoryHeader } from '../glacier/inventory';
-import { mergeInventoryStream, type LocalArchive } from '../glacier/inventoryMerge';
+import { mergeInventoryStream, type InventoryMergeResult, type LocalArchive } from '../glacier/inventoryMerge';
+import { cleanUpCatalogue } from './catalogueMaintenance';
 import { rebuildAfterInventory } from './catalogueRebuild';
 import { isSnapshotDescription, snapshotsSetting, SNAPSHOTS_KEPT, type SnapshotRef } from './catalogueSnapshotUpload';
 import type { ServiceContext } from './serviceContext';
@@ -103,7 +104,8 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
       if (a) tx.updateArchive(a.id, { deletedRemote: true, lastInventory: when });
     }
     tx.upsertVault({ name: vault.name, region: vault.region, lastInventory: when });
-    tx.updateJob(job.jobId, { executed: new Date().toISOString() });
+    // What the inventory changed, for the Jobs view.
+    tx.updateJob(job.jobId, { executed: new Date().toISOString(), statusMessage: inventorySummary({ ...result, add }) });
   });
   for (const { archive, remote } of adopt) {
     ctx.log.info('Inventory of %s: archive %d "%s" is at Glacier as %s (found by its token; its upload answer had been lost); nothing was uploaded twice',
@@ -120,11 +122,12 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
         vault.name, remote.archiveId, of.id, (e as Error).message);
     }
   }
+
+  const gone = result.missing.map((id) => byGlacierId.get(id)?.id).filter((id): id is number => id !== undefined);
+  await cleanUpCatalogue(ctx, gone);
   for (const c of result.conflicts) {
     ctx.log.warn('Inventory of %s: archive %s has tree hash %s at Glacier but %s in the catalogue; left as is', vault.name, c.archiveId, c.remoteTreeHash, c.localTreeHash);
   }
-  ctx.log.info('Merged the inventory of vault %s: %d added, %d updated, %d missing, %d too recent to judge, %d unchanged',
-    vault.name, added.length, result.update.length, result.missing.length, result.pending.length, result.unchanged);
   ctx.log.info('Merged the inventory of vault %s: %d added, %d updated, %d missing, %d too recent to judge, %d unchanged, %d adopted by token, %d duplicates deleted',
     vault.name, add.length, result.update.length, result.missing.length, result.pending.length, result.unchanged, adopt.length, duplicates.length);
   ctx.emit('archives', 'vaults', 'jobs', 'files');
@@ -132,3 +135,9 @@ export async function mergeInventoryJob(ctx: ServiceContext, job: JobRecord): Pr
 }
 
 const sameHash = (a: string | null | undefined, b: string | null | undefined): boolean => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+/** "3 added, 1 gone, 2 updated" (or "no changes"): what merging an inventory did to the catalogue. */
+export function inventorySummary(r: Pick<InventoryMergeResult, 'add' | 'missing' | 'update'>): string {
+  const parts = [r.add.length ? `${r.add.length} added` : '', r.missing.length ? `${r.missing.length} gone` : '', r.update.length ? `${r.update.length} updated` : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'no changes';
+}

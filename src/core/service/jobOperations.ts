@@ -15,6 +15,7 @@ import { applyBucketJob, onS3RestoreEvents, refreshBucketJobs } from './bucketRe
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo } from './types';
 import { NOT_APPLIED_PREFIX, toJobInfo } from './viewModels';
+import { count } from '../words';
 
 export async function listJobs(ctx: ServiceContext, vault?: string): Promise<JobInfo[]> {
   const v = vault === undefined ? undefined : await ctx.catalogue.findVault(vault, ctx.region);
@@ -151,6 +152,9 @@ function needsAction(ctx: ServiceContext, j: JobRecord): boolean {
   return j.action === 'ArchiveRetrieval' && j.archiveId !== null && (j.restoreTarget !== null || ctx.opts.autoDownload === true);
 }
 
+/** What a retrieval's completion restored, kept on the job so the front ends can say it. */
+export const restoredMessage = (n: number, to: string): string => `Restored ${count(n, 'file')} into ${to}`;
+
 /**
  * Applies a completed job once across every process sharing the catalogue: merges an inventory, or
  * downloads a retrieval and restores it into its target. Failures that another attempt cannot fix are
@@ -181,18 +185,20 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
       const part = partialRangeOf(j, whole);
       if (part && j.restoreTarget) {
         const files = await applyPartialRetrieval(ctx, j, whole, part, decodePlan(j.description).members ?? [], signal);
-        ctx.log.info('Job %s: restored %d file(s) into %s from bytes %s of archive %d', j.jobId, files.length, j.restoreTarget, j.byteRange, whole.id);
-        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+        ctx.log.info('Job %s: restored %s into %s from bytes %s of archive %d', j.jobId, count(files.length, 'file'), j.restoreTarget, j.byteRange, whole.id);
+        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), statusMessage: restoredMessage(files.length, j.restoreTarget!) }));
         ctx.emit('jobs');
         return;
       }
       const a = (await ctx.exclusive(`archive-${j.archiveId}`, () => downloadRetrieval(ctx, j, { signal })))!;
+      let restored: string | undefined;
       if (j.restoreTarget) {
         const plan = decodePlan(j.description);
         const files = await restoreLocal(ctx, a, { archiveId: a.id, to: j.restoreTarget, members: plan.members, onExisting: plan.onExisting, signal }, { flatten: plan.flatten });
-        ctx.log.info('Job %s: restored %d file(s) into %s', j.jobId, files.length, j.restoreTarget);
+        ctx.log.info('Job %s: restored %s into %s', j.jobId, count(files.length, 'file'), j.restoreTarget);
+        restored = restoredMessage(files.length, j.restoreTarget);
       }
-      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+      await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), ...(restored ? { statusMessage: restored } : {}) }));
       ctx.emit('jobs', 'archives');
     } catch (e) {
       if (CancellationError.is(e) || !FreezerError.is(e) || isRetryableError(e)) throw e;

@@ -1,5 +1,6 @@
 import { importLegacyDatabase as importIntoCatalogue } from '../catalogue/legacyImport';
 import type { ServiceContext } from './serviceContext';
+import { count } from '../words';
 
 export interface LegacyImportCounts {
   /** Vaults new to Freezer. */
@@ -22,8 +23,8 @@ export async function importLegacyDatabase(ctx: ServiceContext, file: string): P
   const merged = new Set([...after.rows].filter(([row]) => !before.rows.has(row)).map(([, vaultId]) => vaultId).filter((v) => before.vaults.has(v)));
   for (const k of r.keys) await ctx.keyStore.put(k);
   const problems = r.problems.map((p) => p.message);
-  ctx.log.info('Imported AWS Freezer database %s: %d vault(s), %d archive(s), %d file(s), %d job(s), %d key(s) moved to the key store; %d problem(s)%s',
-    file, r.counts.vaults, r.counts.archives, r.counts.files, r.counts.jobs, r.keys.length, problems.length,
+  ctx.log.info('Imported AWS Freezer database %s: %s, %s, %s, %s, %s moved to the key store; %s%s',
+    file, count(r.counts.vaults, 'vault'), count(r.counts.archives, 'archive'), count(r.counts.files, 'file'), count(r.counts.jobs, 'job'), count(r.keys.length, 'key'), count(problems.length, 'problem'),
     r.legacySecretKeyFound ? '; it held an AWS secret key, which was not copied' : '');
   for (const p of problems) ctx.log.warn('Import: %s', p);
   ctx.emit('vaults', 'archives', 'files', 'jobs', 'keys', 'settings');

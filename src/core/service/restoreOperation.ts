@@ -18,6 +18,7 @@ import { startBucketRestore } from './bucketRestore';
 import { exists, type ServiceContext } from './serviceContext';
 import type { FileVersion, RestoreRequest, RestoreResult } from './types';
 import { toJobInfo } from './viewModels';
+import { count } from '../words';
 
 /** Tier used when a restore has to retrieve the archive first and the caller named none. */
 export const DEFAULT_RESTORE_TIER = 'Standard';
@@ -191,11 +192,11 @@ export async function restoreLocalDetailed(
   }
   const files = restored.filter((f) => f.type === 'file');
   const unverified = files.filter((f) => !f.verified && expected.has(f.path));
-  if (unverified.length) throw new FreezerError('ChecksumMismatch', `${unverified.length} restored file(s) could not be verified against the catalogue.`);
+  if (unverified.length) throw new FreezerError('ChecksumMismatch', `${count(unverified.length, 'restored file')} could not be verified against the catalogue.`);
   const written = files.filter((f) => f.outcome !== 'unchanged' && f.outcome !== 'skipped');
   const unchanged = files.filter((f) => f.outcome === 'unchanged').length;
   const skipped = files.filter((f) => f.outcome === 'skipped').length;
-  ctx.log.info('Restored %d file(s) of archive %d into %s (%d already there unchanged, %d skipped)', written.length, a.id, to, unchanged, skipped);
+  ctx.log.info('Restored %s of archive %d into %s (%d already there unchanged, %d skipped)', count(written.length, 'file'), a.id, to, unchanged, skipped);
   return { files: written.map((f) => f.target), unchanged, skipped };
 }
 

@@ -8,6 +8,7 @@ import type { GlacierConfig } from '../glacier/config';
 import type { S3Config } from '../s3/clients';
 import type { KeyMaterial, KeyAlgorithm } from '../crypto/keys';
 import type { Logger } from '../log';
+import type { CleanUpResult } from './catalogueMaintenance';
 import type { CatalogueRebuild } from './catalogueRebuild';
 import type { LegacyImportCounts } from './legacyImportOperation';
 import type {
@@ -119,6 +120,10 @@ export interface FreezerService {
   catalogueNotice(): Promise<RecreatedNotice | undefined>;
   /** The user has seen that the catalogue was recreated (or rebuilt it): stop saying so. */
   acknowledgeCatalogueNotice(): Promise<void>;
+
+  // Maintenance
+  /** Drops the file lists of archives gone from Glacier and disk, then files in no archive; says what went. */
+  cleanUpCatalogue(): Promise<CleanUpResult>;
 
   // Recovery
   /**

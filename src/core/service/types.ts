@@ -91,6 +91,8 @@ export interface JobInfo {
   notApplied?: string;
   sizeBytes?: number;
   restoreTarget?: string;
+  /** Why Freezer started this job by itself (an automatic inventory). */
+  note?: string;
 }
 
 /** One level of the frozen-file hierarchy, by original path. */
@@ -112,6 +114,10 @@ export interface FileVersion {
   /** Path of the member inside the archive's tar. */
   memberPath: string;
   archiveState: ArchiveState;
+  /** Archives holding this very file (same name, size and SHA-256); this entry is the cheapest to restore from. */
+  copies?: number;
+  /** Names of the other archives holding it. */
+  alsoIn?: string[];
   /** The file changed while it was being frozen: this version holds it as read, not a clean copy. */
   changedDuringFreeze?: true;
 }

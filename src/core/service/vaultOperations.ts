@@ -5,9 +5,11 @@ import * as vaults from '../glacier/vaults';
 import { knownSnapshots, snapshotsSetting } from './catalogueSnapshotUpload';
 import { isS3StoreName } from '../s3/storeRef';
 import { listBucketStores, reconcileBucket, removeBucketStore } from './bucketOperations';
+import { inventoryIfCountsDisagree } from './autoInventory';
 import type { ServiceContext } from './serviceContext';
 import type { JobInfo, VaultInfo } from './types';
 import { toJobInfo } from './viewModels';
+import { count } from '../words';
 
 /** Stores: vaults from AWS (recorded in the catalogue, with its archive counts), then the catalogue's bucket stores. */
 export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
@@ -33,6 +35,13 @@ export async function listVaults(ctx: ServiceContext): Promise<VaultInfo[]> {
   // AWS counts Freezer's catalogue snapshots too; the user's archives are the rest.
   const snapshots = new Map<string, number>();
   for (const v of remote) snapshots.set(v.name, (await knownSnapshots(ctx, v.name)).length);
+  // The catalogue and a vault disagree: an inventory finds out why (in the background, at most daily).
+  void ctx.track(async () => {
+    for (const v of remote) {
+      const own = v.numberOfArchives === undefined ? undefined : Math.max(0, v.numberOfArchives - (snapshots.get(v.name) ?? 0));
+      await inventoryIfCountsDisagree(ctx, { ...v, numberOfArchives: own }, (name, note) => requestInventory(ctx, name, note));
+    }
+  }).catch((e: unknown) => ctx.log.warn('Automatic inventory not requested: %s', e instanceof Error ? e.message : String(e)));
   return remote.map((v) => ({
     name: v.name,
     arn: v.arn,
@@ -72,7 +81,7 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
   if (v) {
     const live = (await ctx.catalogue.listArchives({ vaultId: v.id })).filter((a) => !a.deletedRemote && (a.glacierId || a.uploading || a.building));
     if (live.length) {
-      throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${live.length} archive(s) in the catalogue. Remove them first.`);
+      throw new FreezerError('VaultNotEmpty', `Vault "${name}" still holds ${count(live.length, 'archive')} in the catalogue. Remove ${live.length === 1 ? 'it' : 'them'} first.`);
     }
   }
   // Freezer's own catalogue snapshots are not the user's archives: they go with the vault.
@@ -84,13 +93,15 @@ export async function removeVault(ctx: ServiceContext, name: string): Promise<vo
   ctx.log.info('Removed vault %s', name);
 }
 
-export async function requestInventory(ctx: ServiceContext, vault: string): Promise<JobInfo> {
+/** `note` says why an inventory Freezer requested by itself was needed (the Jobs view shows it). */
+export async function requestInventory(ctx: ServiceContext, vault: string, note?: string): Promise<JobInfo> {
   const v = await ctx.vaultRecord(vault);
   if (v.kind === 'bucket') return reconcileBucket(ctx, v);
   const snsTopic = ctx.opts.glacier.snsTopicArn;
   const job = await initiateInventoryRetrieval(ctx.clients, { vault, snsTopic, description: 'Freezer inventory' });
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
     jobId: job.jobId, vaultId: v.id, action: 'InventoryRetrieval', status: 'InProgress', snsTopic: snsTopic ?? null,
+    ...(note ? { description: note } : {}),
   }));
   ctx.emit('jobs');
   ctx.log.info('Requested an inventory of vault %s (job %s)', vault, job.jobId);

@@ -1,6 +1,7 @@
 import { parseDescription, type ArchiveDescription } from '../archive/description';
 import type { ArchiveRecord, JobRecord, KeyRecord } from '../catalogue';
 import type { KeyAlgorithm } from '../crypto/keys';
+import { AUTO_INVENTORY_NOTE } from './autoInventory';
 import type { ActivityProgress, ArchiveInfo, ArchiveState, JobInfo, KeyInfo, Tier } from './types';
 
 /** The description parsed, or a plain-name reading when it is not one Freezer or the old tool wrote. */
@@ -61,6 +62,7 @@ export function toJobInfo(j: JobRecord, archive?: Pick<ArchiveRecord, 'descripti
     ...(j.executed && j.statusMessage?.startsWith(NOT_APPLIED_PREFIX) ? { notApplied: j.statusMessage.slice(NOT_APPLIED_PREFIX.length) } : {}),
     ...(archive && j.action === 'ArchiveRetrieval' ? { sizeBytes: rangeSize(j.byteRange) ?? archive.encryptedSize ?? archive.size } : {}),
     ...(j.restoreTarget ? { restoreTarget: j.restoreTarget } : {}),
+    ...(j.action === 'InventoryRetrieval' && j.description?.startsWith(AUTO_INVENTORY_NOTE) ? { note: j.description } : {}),
   };
 }
 

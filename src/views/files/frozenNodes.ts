@@ -74,7 +74,8 @@ export class FileVersionNode {
     item.id = `version/${v.path}/${v.archiveId}/${v.memberPath}`;
     item.contextValue = versionContext(v.archiveState);
     item.iconPath = stateIcon(v.archiveState);
-    item.description = `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}${v.changedDuringFreeze ? ' · changed while frozen' : ''}`;
+    const copies = v.copies && v.copies > 1 ? ` · in ${v.copies} archives` : '';
+    item.description = `${v.archiveName} · ${formatBytes(v.size)} · ${STATE_LABELS[v.archiveState]}${copies}${v.changedDuringFreeze ? ' · changed while frozen' : ''}`;
     if (v.changedDuringFreeze) item.iconPath = new vscode.ThemeIcon('warning');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(v.name)}** in **${escape(v.archiveName)}**\n\n`);
@@ -83,7 +84,7 @@ export class FileVersionNode {
       ['Size', formatBytes(v.size)],
       ['Modified', v.mtimeMs ? formatDate(new Date(v.mtimeMs).toISOString()) : undefined],
       ['Frozen', formatDate(v.frozenAt)],
-      ['Archive', `${v.archiveName} (${STATE_LABELS[v.archiveState]})`],
+      ['Archive', `${v.archiveName} (${STATE_LABELS[v.archiveState]})${v.alsoIn?.length ? `: the cheapest to restore from; also in ${v.alsoIn.join(', ')}` : ''}`],
       ['Vault', v.vault],
       ['SHA-256', v.sha256],
       ['Member', v.memberPath],

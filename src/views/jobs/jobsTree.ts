@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServiceHost } from '../../platform/serviceHost';
+import { readSettings } from '../../platform/settings';
 import { LoadMoreNode } from '../loadMoreNode';
 import { errorMessage, MessageNode } from '../messageNode';
 import { JobNode } from './jobNode';
@@ -48,7 +49,8 @@ export class JobsTree implements vscode.TreeDataProvider<JobsTreeNode>, vscode.D
       // Running first, then newest first.
       jobs.sort((a, b) => Number(b.status === 'InProgress') - Number(a.status === 'InProgress') || b.createdAt.localeCompare(a.createdAt));
       if (!jobs.length) return [new MessageNode('No jobs. Retrieving an archive or requesting an inventory starts one.')];
-      const nodes: JobsTreeNode[] = jobs.slice(0, this.shown).map((j) => new JobNode(j));
+      const local = readSettings().endpoint === 'local';
+      const nodes: JobsTreeNode[] = jobs.slice(0, this.shown).map((j) => new JobNode(j, local));
       if (jobs.length > this.shown) nodes.push(new LoadMoreNode(undefined, this.shown, jobs.length));
       return nodes;
     } catch (e) {

@@ -8,6 +8,9 @@ import type { ServiceHost } from '../../platform/serviceHost';
  */
 export class RetrievalNotifier implements vscode.Disposable {
   private readonly told = new Set<string>();
+  /** Restores applied since this window opened are announced, once each. */
+  private readonly since = Date.now();
+  private readonly announced = new Set<string>();
   private readonly subs: vscode.Disposable[];
   private primed = false;
   private checking = false;
@@ -24,7 +27,18 @@ export class RetrievalNotifier implements vscode.Disposable {
     if (!svc || this.checking) return;
     this.checking = true;
     try {
-      const jobs = (await svc.listJobs()).filter((j) => j.action === 'ArchiveRetrieval' && j.status === 'Succeeded' && !j.executedAt && j.archiveId !== undefined);
+      const all = await svc.listJobs();
+      const jobs = all.filter((j) => j.action === 'ArchiveRetrieval' && j.status === 'Succeeded' && !j.executedAt && j.archiveId !== undefined);
+      // Restores that finish later (job → download → restore) end as immediate ones do: with what was restored.
+      for (const j of all.filter((x) => x.action === 'ArchiveRetrieval' && x.restoreTarget && x.executedAt)) {
+        if (Date.parse(j.executedAt!) >= this.since && !this.announced.has(j.id) && j.statusMessage?.startsWith('Restored ')) {
+          this.announced.add(j.id);
+          const target = j.restoreTarget!;
+          void vscode.window.showInformationMessage(`${j.statusMessage}.`, 'Open Folder').then((pick) => {
+            if (pick) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+          });
+        }
+      }
       for (const j of jobs) {
         if (this.told.has(j.id)) continue;
         this.told.add(j.id);

@@ -196,7 +196,7 @@ describe('freezer binary', () => {
       const writers = await Promise.all(extra.map((dir) => cli(['freeze', dir, '--vault', 'photos', '--json'])));
       for (const w of writers) assert.equal(w.code, 0, w.stderr);
 
-      await daemon.waitFor(/Job \S+: restored 3 file\(s\) into/, 30_000);
+      await daemon.waitFor(/Job \S+: restored 3 files into/, 30_000);
       assert.ok(fs.existsSync(out), daemon.output().stderr);
       const restored = tree(out);
       for (const [rel, h] of Object.entries(tree(src))) {

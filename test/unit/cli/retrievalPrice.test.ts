@@ -89,4 +89,33 @@ describe('freezer retrieve and restore: the price before the money', () => {
     const mine = (await jobs()).filter((j) => j.archiveId === b.id);
     assert.deepEqual(mine.map((j) => j.tier), ['Standard']);
   });
+
+  it('says what happened: an existing vault is not "Created", a known key was already there, archives takes --vault, counts read right', async () => {
+    const again = ok(await cli(['vault', 'create', 'docs']));
+    assert.match(again.stdout, /^Vault already exists: docs/);
+    assert.doesNotMatch(again.stdout, /Created/);
+    assert.match(ok(await cli(['vault', 'create', 'fresh'])).stdout, /^Created vault fresh/);
+
+    const byOption = JSON.parse(ok(await cli(['archives', '--vault', 'docs', '--json'])).stdout);
+    assert.deepEqual(byOption, JSON.parse(ok(await cli(['archives', 'docs', '--json'])).stdout));
+    assert.equal((await cli(['archives', 'docs', '--vault', 'fresh'])).code, 2);
+
+    const key = JSON.parse(ok(await cli(['keys', 'create', '--json'])).stdout);
+    assert.equal(key.isDefault, true, 'the first key becomes the default');
+    const exported = path.join(tempDir(), 'k.json');
+    ok(await cli(['keys', 'export', key.id, '--out', exported]));
+    const reimport = ok(await cli(['keys', 'import', exported]));
+    assert.match(reimport.stdout, new RegExp(`Key ${key.id} .* was already in the key store`));
+    const second = JSON.parse(ok(await cli(['keys', 'create', '--json'])).stdout);
+    assert.equal(second.isDefault, false, 'only the first key becomes the default by itself');
+
+    const one = path.join(tempDir(), 'one');
+    fs.mkdirSync(one);
+    fs.writeFileSync(path.join(one, 'only.txt'), 'x');
+    const froze = ok(await cli(['freeze', one, '--vault', 'fresh']));
+    assert.match(froze.stdout, /Froze 1 file into archive \d+ .*, encrypted/);
+    const plain = ok(await cli(['freeze', one, '--vault', 'fresh', '--key', 'none']));
+    assert.match(plain.stdout, /not encrypted/);
+    assert.match(plain.stderr, /is NOT encrypted/);
+  });
 });

@@ -78,15 +78,18 @@ describe('local endpoint S3 restores', () => {
 
   it('keeps objects, uploads and restores across a restart; a restore pending at shutdown completes after it', async () => {
     await ep.s3.send(new PutObjectCommand({ Bucket: B, Key: 'kept', Body: 'kept bytes', StorageClass: 'DEEP_ARCHIVE', Metadata: { m: '1' } }));
-    await restore('kept', 'Standard');
     const { UploadId } = await ep.s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'half' }));
     const p1 = bytes(5 * MIB, 1);
     const e1 = (await ep.s3.send(new UploadPartCommand({ Bucket: B, Key: 'half', UploadId, PartNumber: 1, Body: p1 }))).ETag;
+    const requested = Date.now();
+    await restore('kept', 'Bulk');
     await ep.restart();
     const h = await head('kept');
+    const elapsed = Date.now() - requested;
     assert.deepEqual(h.Metadata, { m: '1' });
     assert.equal(h.StorageClass, 'DEEP_ARCHIVE');
-    assert.equal(h.Restore, 'ongoing-request="true"', 'still restoring after the restart');
+    // Bulk takes 3 s: unless the restart itself took that long (a loaded machine), the restore is still running.
+    if (elapsed < 2900) assert.equal(h.Restore, 'ongoing-request="true"', 'still restoring after the restart');
     const parts = await ep.s3.send(new ListPartsCommand({ Bucket: B, Key: 'half', UploadId }));
     assert.deepEqual(parts.Parts?.map((p) => [p.PartNumber, p.ETag]), [[1, e1]]);
     const e2 = (await ep.s3.send(new UploadPartCommand({ Bucket: B, Key: 'half', UploadId, PartNumber: 2, Body: 'tail' }))).ETag;

@@ -49,6 +49,7 @@ describe('service: inventory', () => {
     const done = jobs.find((j) => j.id === job.id);
     assert.equal(done?.status, 'Succeeded');
     assert.ok(done?.executedAt, 'merged');
+    assert.match(done?.statusMessage ?? '', /^1 added, 1 gone\b/, 'what the inventory changed, for the Jobs view');
 
     const list = await service.listArchives('inv');
     const names = list.items.map((a) => `${a.name}:${a.state}`).sort();

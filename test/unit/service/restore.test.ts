@@ -51,6 +51,7 @@ describe('service restores', () => {
     assert.equal(sha(await fs.readFile(path.join(to, 'report.doc'))), sha(v1), 'byte-identical older version');
     const job = (await service.listJobs('docs')).find((j) => j.id === r.job?.id);
     assert.ok(job?.executedAt, 'the job is marked as applied');
+    assert.equal(job?.statusMessage, `Restored 1 file into ${to}`, 'what it restored, for the front ends to say');
     assert.equal(await stateOf(service, a1.id), 'liquid', 'the archive was downloaded to restore from it');
     assert.equal(await stateOf(service, a2.id), 'frozen');
     assert.ok(h.log.lines.some((l) => l.includes(`Job ${r.job?.id} (ArchiveRetrieval) is now Succeeded (seen by notification)`)), 'completion came through SNS → SQS');

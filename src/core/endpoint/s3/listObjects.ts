@@ -64,7 +64,7 @@ export async function listObjectsV2(ctx: S3Context, call: S3Call): Promise<void>
     resume = { k: startAfter };
   }
   const keys = ctx.store.sortedKeys(b);
-  for (const o of b.objects.values()) await ctx.restores.settle(o);
+  for (const o of b.objects.values()) if (ctx.restores.due(o)) await ctx.restores.settle(o);
   let i = resume ? lowerBound(keys, resume.k, false) : prefix ? lowerBound(keys, prefix, true) : 0;
   if (prefix && resume && compareKeys(resume.k, prefix) < 0) i = lowerBound(keys, prefix, true);
   const enc = (s: string): string => (encoding === 'url' ? encodeKey(s) : s);

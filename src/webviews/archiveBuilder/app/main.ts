@@ -371,7 +371,7 @@ function applyRegex(): void {
   try {
     n = markRegex(src);
   } catch (e) {
-    say(`Not a valid regular expression: ${(e as Error).message}`, 'error');
+    say(`Not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression:\s*/i, '')}`, 'error');
     return;
   }
   regexApplied = src;
