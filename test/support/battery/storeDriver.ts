@@ -27,8 +27,11 @@ export interface StoreDriver {
   close(): void;
 }
 
-/** A Glacier vault on the local endpoint. */
-export function vaultDriver(endpoint: { url: string; region: string }): StoreDriver {
+/** A Glacier vault on the local endpoint; `seen` is every request the endpoint observed. */
+export function vaultDriver(endpoint: { url: string; region: string }, seen: readonly ObservedRequest[]): StoreDriver {
+  // Catalogue snapshots (docs/RECOVERY.md) are small archives beside the user's: not counted as freezes.
+  const snapshotsIn = (name: string): number => seen.filter((r) => r.operation === 'UploadArchive' && r.url.includes(`/vaults/${encodeURIComponent(name)}/`)
+    && /kind=catalogue/.test(String(r.headers['x-amz-archive-description'] ?? '')) && (r.status === 201 || r.fault === 'apply-then-drop' || r.fault === 'cut-body')).length;
   const glacier = new GlacierClient({ endpoint: endpoint.url, region: endpoint.region, credentials: { accessKeyId: 'battery', secretAccessKey: 'battery' } });
   return {
     kind: 'vault',
@@ -36,7 +39,7 @@ export function vaultDriver(endpoint: { url: string; region: string }): StoreDri
     freezeArgs: (name) => ['--vault', name],
     listRef: (name) => name,
     async archivesAt(name) {
-      return (await glacier.send(new DescribeVaultCommand({ accountId: '-', vaultName: name }))).NumberOfArchives ?? 0;
+      return ((await glacier.send(new DescribeVaultCommand({ accountId: '-', vaultName: name }))).NumberOfArchives ?? 0) - snapshotsIn(name);
     },
     partKey(r, name) {
       if (r.operation !== 'UploadMultipartPart' || r.status === undefined || r.status >= 300) return undefined;

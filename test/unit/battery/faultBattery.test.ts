@@ -44,8 +44,8 @@ function noise(size: number, rnd: () => number): Buffer {
   return b;
 }
 
-const drivers: ((ep: EmbeddedEndpoint) => StoreDriver)[] = [
-  (ep) => vaultDriver({ url: ep.url, region: ep.glacierConfigPatch.region }),
+const drivers: ((ep: EmbeddedEndpoint, seen: readonly ObservedRequest[]) => StoreDriver)[] = [
+  (ep, seen) => vaultDriver({ url: ep.url, region: ep.glacierConfigPatch.region }, seen),
 ];
 
 for (const makeDriver of drivers) {
@@ -63,7 +63,7 @@ for (const makeDriver of drivers) {
       await prepareCli();
       const root = tempDir('freezer-battery-');
       ep = await startEmbeddedEndpoint({ dir: path.join(root, 'endpoint') });
-      store = makeDriver(ep);
+      store = makeDriver(ep, seen);
       ep.endpoint!.onRequest((r) => seen.push(r));
       home = path.join(root, 'home');
       fs.mkdirSync(home);
