@@ -57,6 +57,8 @@ export function toGlacierConfig(s: CliSettings): GlacierConfig {
 /** How this command wants the service: the daemon downloads every completed retrieval. */
 export interface ContextOptions {
   autoDownload?: boolean;
+  /** The command resumes unfinished uploads itself (daemon, freeze --resume): no hint to run it. */
+  resumesUploads?: boolean;
   /** The command deals with the recreated-catalogue notice itself. */
   quietCatalogueNotice?: boolean;
 }
@@ -97,6 +99,11 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
     // Every command says so while the catalogue is a new one in place of a damaged one.
     const notice = opts.quietCatalogueNotice ? undefined : await svc.catalogueNotice().catch(() => undefined);
     if (notice) out.note(recreatedWarning(notice), true);
+    // What a killed run left is cleaned up (and said) by whichever command comes next.
+    const { interrupted } = await svc.recoverAbandoned();
+    if (!opts.resumesUploads) {
+      for (const a of interrupted) log.warn('Archive %d "%s" has an unfinished upload (the run uploading it stopped); finish it with: freezer freeze --resume', a.id, a.name);
+    }
     return svc;
   };
 

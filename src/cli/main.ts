@@ -91,7 +91,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     for (const n of resolved.notes) log.debug('%s', n);
     for (const w of resolved.warnings) out.note(`freezer: ${w}`, true);
     log.debug('freezer %s %s (pid %d)', version, name, process.pid);
-    ctx = createContext(resolved, out, log, stopper.signal, { autoDownload: name === 'daemon', quietCatalogueNotice: name === 'catalogue' });
+    ctx = createContext(resolved, out, log, stopper.signal, {
+      autoDownload: name === 'daemon', quietCatalogueNotice: name === 'catalogue',
+      resumesUploads: name === 'daemon' || (name === 'freeze' && args.values.resume === true),
+    });
     const code = (await cmd.run(ctx, args)) ?? EXIT.ok;
     if (interrupted && name !== 'daemon' && name !== 'endpoint') return EXIT.interrupted;
     return code;

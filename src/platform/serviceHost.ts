@@ -216,6 +216,13 @@ export class ServiceHost implements vscode.Disposable {
 
   private async resumeUploads(svc: FreezerService, signal: AbortSignal): Promise<void> {
     try {
+      // A freeze killed while packing cannot go on: its archive is removed, and the user told once.
+      const { removed } = await svc.recoverAbandoned();
+      if (removed.length) {
+        void vscode.window.showWarningMessage(removed.length === 1
+          ? `Freezer removed archive "${removed[0].name}": it was being packed when Freezer stopped. Freeze those files again.`
+          : `Freezer removed ${removed.length} archives that were being packed when Freezer stopped (${removed.map((a) => `"${a.name}"`).join(', ')}). Freeze those files again.`);
+      }
       const resumed = await svc.resumeUploads(signal);
       if (resumed.length) this.log.info('Resumed %d unfinished upload%s', resumed.length, resumed.length === 1 ? '' : 's');
     } catch (e) {

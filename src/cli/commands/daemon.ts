@@ -14,6 +14,7 @@ export const daemonCommand: Command = {
     'The catalogue is shared with the extension: it is locked only while a change is written.',
     'SIGINT/SIGTERM: the current download is checkpointed and the daemon exits 0; a restart resumes it.',
     '--once handles the jobs that are already complete, then exits (for cron); exit 1 when one could not be applied.',
+    'At start, uploads a killed run left unfinished resume (as `freeze --resume` does).',
   ],
   async run(ctx, args) {
     const log = ctx.log.child('daemon');
@@ -22,6 +23,12 @@ export const daemonCommand: Command = {
     log.info('Freezer daemon started (pid %d): catalogue %s, %s', process.pid, ctx.settings.database,
       cfg.queueUrl ? `queue ${cfg.queueUrl}, poll time ${ctx.settings.pollTime} s` : 'no --queue: asking Glacier about pending jobs periodically');
 
+    // Uploads a killed run left go on here too (archives caught while packing were removed at start).
+    const resuming = svc.resumeUploads(ctx.signal).then(
+      (r) => { if (r.length) log.info('Resumed %d unfinished upload%s', r.length, r.length === 1 ? '' : 's'); },
+      (e: unknown) => { if (!ctx.signal.aborted) log.warn('Resuming unfinished uploads failed: %s', (e as Error).message); },
+    );
+    if (args.values.once) await resuming;
     // What happens to each job is logged by the service (downloaded, restored, merged, not applied).
     // First the jobs that completed while no daemon ran, and downloads a stopped daemon left half done.
     const started = new Date().toISOString();

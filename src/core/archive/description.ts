@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FreezerError } from '../errors';
 import { parseKeyAlgorithm, type KeyAlgorithm } from '../crypto/keys';
 
@@ -19,11 +20,32 @@ export interface ArchiveDescription {
   legacy: boolean;
   /** Creation time (ISO 8601), when recorded. */
   created?: string;
+  /**
+   * A random token unique to this archive (`u=`). Glacier answers the archive id only to the
+   * CompleteMultipartUpload whose answer may be lost: the token finds the archive in an inventory.
+   */
+  token?: string;
 }
 
 export const DESCRIPTION_PREFIX = 'freezer/1';
 export const MAX_DESCRIPTION_LENGTH = 1024;
 const PRINTABLE = /^[\x20-\x7e]*$/;
+const ARCHIVE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A new archive token: 128 random bits. */
+export function newArchiveToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The token of a description, if it has one (undefined for legacy or unparseable text). */
+export function descriptionToken(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  try {
+    return parseDescription(text).token;
+  } catch {
+    return undefined;
+  }
+}
 const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'zstd', 'none'];
 const ENCRYPTIONS: readonly EncryptionFormat[] = ['fzr1', 'legacy-cbc', 'none'];
 
@@ -62,7 +84,7 @@ function decodeName(s: string): string {
 }
 
 /**
- * Our description: `freezer/1;name=<pct-encoded>;c=<compression>;e=<encryption>[;alg=AES-256][;key=<fingerprint>][;t=<ISO time>]`.
+ * Our description: `freezer/1;name=<pct-encoded>;c=<compression>;e=<encryption>[;alg=AES-256][;key=<fingerprint>][;t=<ISO time>][;u=<token>]`.
  * A name too long for Glacier's 1024-character limit is shortened (the catalogue keeps the full one).
  */
 export function formatDescription(d: Omit<ArchiveDescription, 'legacy'> & { legacy?: boolean }): string {
@@ -71,6 +93,10 @@ export function formatDescription(d: Omit<ArchiveDescription, 'legacy'> & { lega
   if (d.algorithm) tail.push(`alg=${d.algorithm}`);
   if (d.keyId) tail.push(`key=${d.keyId}`);
   if (d.created) tail.push(`t=${d.created}`);
+  if (d.token) {
+    if (!ARCHIVE_TOKEN.test(d.token)) throw new FreezerError('InvalidDescription', 'An archive token is 16–64 letters, digits, "-" or "_".');
+    tail.push(`u=${d.token}`);
+  }
   const suffix = ';' + tail.join(';');
   const head = `${DESCRIPTION_PREFIX};name=`;
   const room = MAX_DESCRIPTION_LENGTH - head.length - suffix.length;
@@ -116,6 +142,7 @@ export function parseDescription(text: string): ArchiveDescription {
       ...(fields.get('key') ? { keyId: fields.get('key') } : {}),
       ...(alg ? { algorithm: parseAlg(alg) } : e === 'fzr1' ? { algorithm: 'AES-256' as KeyAlgorithm } : {}),
       ...(fields.get('t') ? { created: fields.get('t') } : {}),
+      ...(fields.get('u') && ARCHIVE_TOKEN.test(fields.get('u')!) ? { token: fields.get('u') } : {}),
       legacy: false,
     };
   }

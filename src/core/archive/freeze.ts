@@ -59,6 +59,8 @@ export interface FreezeOptions {
   concurrency?: number;
   /** Recorded in the description (ISO time); default now. Pass null to leave it out. */
   created?: string | null;
+  /** The archive's unique token, recorded in the description (see ArchiveDescription.token). */
+  token?: string;
   signal?: AbortSignal;
   onProgress?: (p: FreezeProgress) => void;
 }
@@ -216,6 +218,7 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
       encryption: encFormat,
       ...(enc ? { algorithm: enc.key.algorithm, keyId: enc.key.id } : {}),
       ...(opts.created === null ? {} : { created: opts.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') }),
+      ...(opts.token ? { token: opts.token } : {}),
     });
     progress.update({ currentFile: '' }, true);
     return {

@@ -284,11 +284,14 @@ export class CatalogueReader {
 
   // ---- uploads and the hash cache
   getUploadSession(archiveId: number): UploadSession | undefined {
-    const r = this.sql.get('SELECT archive_id, vault_name, upload_id, part_size, total_size, created FROM upload_sessions WHERE archive_id = ?', [archiveId]);
+    const r = this.sql.get('SELECT archive_id, vault_name, upload_id, part_size, total_size, created, completing FROM upload_sessions WHERE archive_id = ?', [archiveId]);
     if (!r) return undefined;
     const partsDone = this.sql.all('SELECT part_index, tree_hash FROM upload_parts WHERE archive_id = ? ORDER BY part_index', [archiveId])
       .map((p) => ({ index: num(p[0]), treeHash: str(p[1]) }));
-    return { archiveId: num(r[0]), vaultName: str(r[1]), uploadId: str(r[2]), partSize: num(r[3]), totalSize: num(r[4]), created: str(r[5]), partsDone };
+    return {
+      archiveId: num(r[0]), vaultName: str(r[1]), uploadId: str(r[2]), partSize: num(r[3]), totalSize: num(r[4]), created: str(r[5]), partsDone,
+      completing: r[6] === null || r[6] === undefined ? null : str(r[6]),
+    };
   }
 
   listUploadSessions(): UploadSession[] {

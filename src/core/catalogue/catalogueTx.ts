@@ -316,10 +316,10 @@ export class CatalogueTx extends CatalogueReader {
   saveUploadSession(s: UploadSessionInput): void {
     this.check();
     this.sql.run(
-      `INSERT INTO upload_sessions (archive_id, vault_name, upload_id, part_size, total_size, created) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO upload_sessions (archive_id, vault_name, upload_id, part_size, total_size, created, completing) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (archive_id) DO UPDATE SET vault_name = excluded.vault_name, upload_id = excluded.upload_id,
-       part_size = excluded.part_size, total_size = excluded.total_size`,
-      [s.archiveId, s.vaultName, s.uploadId, s.partSize, s.totalSize, s.created ?? now()],
+       part_size = excluded.part_size, total_size = excluded.total_size, completing = excluded.completing`,
+      [s.archiveId, s.vaultName, s.uploadId, s.partSize, s.totalSize, s.created ?? now(), s.completing ?? null],
     );
     if (s.partsDone) {
       this.sql.run('DELETE FROM upload_parts WHERE archive_id = ?', [s.archiveId]);
@@ -333,6 +333,15 @@ export class CatalogueTx extends CatalogueReader {
       throw new FreezerError('CatalogueNoUploadSession', `Archive ${archiveId} has no upload session to record part ${partIndex} in.`);
     }
     this.sql.run('INSERT OR REPLACE INTO upload_parts (archive_id, part_index, tree_hash) VALUES (?, ?, ?)', [archiveId, partIndex, treeHashHex]);
+  }
+
+  /** Records that CompleteMultipartUpload is about to be sent (kept from the first time on). */
+  markCompleting(archiveId: number, when: string): void {
+    this.check();
+    if (!this.sql.get('SELECT 1 FROM upload_sessions WHERE archive_id = ?', [archiveId])) {
+      throw new FreezerError('CatalogueNoUploadSession', `Archive ${archiveId} has no upload session to record its completion in.`);
+    }
+    this.sql.run('UPDATE upload_sessions SET completing = COALESCE(completing, ?) WHERE archive_id = ?', [when, archiveId]);
   }
 
   deleteUploadSession(archiveId: number): void {

@@ -77,6 +77,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE members ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
   `,
+  // v5: when CompleteMultipartUpload was first sent; its answer may be lost, so the upload is settled, never redone.
+  `
+  ALTER TABLE upload_sessions ADD COLUMN completing TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

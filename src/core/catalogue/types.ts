@@ -227,9 +227,11 @@ export interface UploadSession {
   created: string;
   /** Sorted by index. */
   partsDone: UploadPart[];
+  /** When CompleteMultipartUpload was first sent (ISO); null before. Glacier may hold the archive from then on. */
+  completing: string | null;
 }
 
-export type UploadSessionInput = Omit<UploadSession, 'created' | 'partsDone'> & Partial<Pick<UploadSession, 'created' | 'partsDone'>>;
+export type UploadSessionInput = Omit<UploadSession, 'created' | 'partsDone' | 'completing'> & Partial<Pick<UploadSession, 'created' | 'partsDone' | 'completing'>>;
 
 export interface HashCacheEntry {
   path: string;

@@ -13,37 +13,61 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Decides, request by request, whether to inject a fault and which one. */
-export class FaultInjector {
-  private options: FaultOptions | undefined;
-  private random: () => number = Math.random;
-  readonly counts: Record<FaultKind, number> = { '500': 0, '503': 0, throttle: 0, timeout: 0, drop: 0, slow: 0 };
+interface Rule {
+  options: FaultOptions;
+  random: () => number;
+  /** Faults this rule may still inject (Infinity without `times`). */
+  left: number;
+}
 
-  constructor(options?: FaultOptions) {
+/** An injected fault, for tests that check which operation met what. */
+export interface InjectedFault {
+  operation: string;
+  kind: FaultKind;
+}
+
+export const emptyFaultCounts = (): Record<FaultKind, number> =>
+  Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+
+/**
+ * Decides, request by request, whether to inject a fault and which one. Each rule has its own PRNG,
+ * drawn only for the requests it applies to, so the same seed and the same sequence of operations
+ * give the same faults.
+ */
+export class FaultInjector {
+  private rules: Rule[] = [];
+  readonly counts: Record<FaultKind, number> = emptyFaultCounts();
+  readonly injected: InjectedFault[] = [];
+
+  constructor(options?: FaultOptions | readonly FaultOptions[]) {
     this.set(options);
   }
 
-  set(options: FaultOptions | undefined): void {
-    if (options) {
-      if (!(options.rate >= 0 && options.rate <= 1)) throw new TypeError('faults.rate must be between 0 and 1');
-      if (!options.kinds.length) throw new TypeError('faults.kinds must name at least one fault');
-      for (const k of options.kinds) if (!FAULT_KINDS.includes(k)) throw new TypeError(`unknown fault kind "${k}"`);
+  set(options: FaultOptions | readonly FaultOptions[] | undefined): void {
+    const list: readonly FaultOptions[] = options === undefined ? [] : Array.isArray(options) ? options : [options as FaultOptions];
+    for (const o of list) {
+      if (!(o.rate >= 0 && o.rate <= 1)) throw new TypeError('faults.rate must be between 0 and 1');
+      if (!o.kinds.length) throw new TypeError('faults.kinds must name at least one fault');
+      for (const k of o.kinds) if (!FAULT_KINDS.includes(k)) throw new TypeError(`unknown fault kind "${k}"`);
+      if (o.times !== undefined && !(Number.isInteger(o.times) && o.times >= 0)) throw new TypeError('faults.times must be a non-negative integer');
+      if (o.operations && !o.operations.length) throw new TypeError('faults.operations must name at least one operation (or be left out)');
     }
-    this.options = options;
-    this.random = seededRandom(options?.seed ?? 1);
+    this.rules = list.map((o) => ({ options: o, random: seededRandom(o.seed ?? 1), left: o.times ?? Infinity }));
   }
 
-  get slowMs(): number {
-    return this.options?.slowMs ?? 1000;
-  }
-
-  /** The fault for the next request, or undefined. */
-  next(): FaultKind | undefined {
-    const o = this.options;
-    if (!o || o.rate <= 0) return undefined;
-    if (this.random() >= o.rate) return undefined;
-    const kind = o.kinds[Math.floor(this.random() * o.kinds.length)];
-    this.counts[kind]++;
-    return kind;
+  /** The fault for the next request for `operation`, or undefined; with the slow delay it carries. */
+  next(operation: string): { kind: FaultKind; slowMs: number } | undefined {
+    for (const r of this.rules) {
+      const o = r.options;
+      if (r.left <= 0 || o.rate <= 0) continue;
+      if (o.operations && !o.operations.includes(operation)) continue;
+      if (r.random() >= o.rate) continue;
+      const kind = o.kinds[Math.floor(r.random() * o.kinds.length)];
+      r.left--;
+      this.counts[kind]++;
+      this.injected.push({ operation, kind });
+      return { kind, slowMs: o.slowMs ?? 1000 };
+    }
+    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { FreezerError } from '../errors';
-import { FaultInjector } from './faults';
+import { FaultInjector, type InjectedFault } from './faults';
 import type { GlacierContext } from './glacier/context';
 import { GlacierStore } from './glacier/glacierStore';
 import { JobRunner } from './glacier/jobRunner';
@@ -9,14 +9,17 @@ import { S3Store } from './s3/s3Store';
 import type { S3Context } from './s3/context';
 import { acquireOwnerLock, type OwnerLock } from './ownerLock';
 import { resolveOptions, type FaultKind, type FaultOptions, type LocalEndpointOptions } from './options';
-import { createEndpointServer, listen } from './server';
+import { createEndpointServer, listen, type ObservedRequest } from './server';
 import { TopicService } from './sns/topicService';
 import { QueueService } from './sqs/queueService';
 import { Storage } from './storage';
 
 export type { FaultKind, FaultOptions, LocalEndpointOptions, RetrievalTier } from './options';
+export { AFTER_FAULT_KINDS, FAULT_KINDS } from './options';
+export type { InjectedFault } from './faults';
+export type { ObservedRequest } from './server';
 export { parseJobDelays } from './options';
-export { parseEndpointArgs, ENDPOINT_USAGE } from './endpointArgs';
+export { endpointOptionsFrom, parseEndpointArgs, ENDPOINT_OPTIONS, ENDPOINT_USAGE, type EndpointOptionName } from './endpointArgs';
 export { dropLockNaming, EndpointInUseError, liveOwner, type EndpointOwner } from './ownerLock';
 
 export interface LocalEndpoint {
@@ -25,10 +28,17 @@ export interface LocalEndpoint {
   readonly port: number;
   readonly region: string;
   readonly accountId: string;
-  /** Switches fault injection on (or off with undefined) while running. */
-  setFaults(faults: FaultOptions | undefined): void;
+  /**
+   * Switches fault injection on (or off with undefined) while running: one rule or a list (the first
+   * rule that fires wins), each optionally limited to some operations and to its next N faults.
+   */
+  setFaults(faults: FaultOptions | readonly FaultOptions[] | undefined): void;
   /** How many faults of each kind were injected so far. */
   faultCounts(): Record<FaultKind, number>;
+  /** Every fault injected so far, in order, with the operation it hit. */
+  faultLog(): InjectedFault[];
+  /** Calls `listener` for every request once its response is finished or lost; returns the unsubscribe. */
+  onRequest(listener: (r: ObservedRequest) => void): () => void;
   /** S3 switches for tests: a bucket of another account (403 AccessDenied), Expedited capacity on or off (503). */
   readonly s3: {
     addForeignBucket(name: string): void;
@@ -74,7 +84,9 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
   s3.restores.attach(s3);
   await Promise.all([sqs.load(), sns.load(), store.load(), s3.store.load()]);
   const faults = new FaultInjector(options.faults);
-  const server = createEndpointServer({ glacier, s3, sqs, sns, faults });
+  const observers = new Set<(r: ObservedRequest) => void>();
+  const observe = (r: ObservedRequest): void => { for (const o of observers) o(r); };
+  const server = createEndpointServer({ glacier, s3, sqs, sns, faults, observe });
   const addr = await listen(server, opts.port, opts.host);
   const host = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   baseUrl = `http://${host === '[::]' ? '[::1]' : host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
@@ -92,6 +104,11 @@ async function startOwned(opts: ReturnType<typeof resolveOptions>, options: Loca
     accountId: opts.accountId,
     setFaults: (f) => faults.set(f),
     faultCounts: () => ({ ...faults.counts }),
+    faultLog: () => [...faults.injected],
+    onRequest: (listener) => {
+      observers.add(listener);
+      return () => observers.delete(listener);
+    },
     s3: {
       addForeignBucket: (name) => { s3.controls.foreignBuckets.add(name); },
       setExpeditedRetrievalAvailable: (available) => { s3.controls.expeditedAvailable = available; },

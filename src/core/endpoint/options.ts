@@ -3,9 +3,12 @@
 export type RetrievalTier = 'Expedited' | 'Standard' | 'Bulk';
 export const TIERS: readonly RetrievalTier[] = ['Expedited', 'Standard', 'Bulk'];
 
-export type FaultKind = '500' | '503' | 'throttle' | 'timeout' | 'drop' | 'slow';
-export const FAULT_KINDS: readonly FaultKind[] = ['500', '503', 'throttle', 'timeout', 'drop', 'slow'];
+export type FaultKind = '500' | '503' | 'throttle' | 'timeout' | 'drop' | 'slow' | 'apply-then-drop' | 'cut-body';
+export const FAULT_KINDS: readonly FaultKind[] = ['500', '503', 'throttle', 'timeout', 'drop', 'slow', 'apply-then-drop', 'cut-body'];
+/** Kinds that act after the request was handled and its effect persisted: only the answer is lost. */
+export const AFTER_FAULT_KINDS: readonly FaultKind[] = ['apply-then-drop', 'cut-body'];
 
+/** One fault rule. `setFaults` takes one or a list; for each request the first rule that fires wins. */
 export interface FaultOptions {
   /** Probability in [0, 1] that a request meets a fault. */
   rate: number;
@@ -15,6 +18,10 @@ export interface FaultOptions {
   seed?: number;
   /** Delay added by a `slow` fault, in ms (default 1000). */
   slowMs?: number;
+  /** Only requests for these operations (AWS names, e.g. `CompleteMultipartUpload`) meet this rule; all when absent. */
+  operations?: readonly string[];
+  /** The rule injects at most this many faults, then is spent. */
+  times?: number;
 }
 
 export interface LocalEndpointOptions {
@@ -27,7 +34,7 @@ export interface LocalEndpointOptions {
   /** How long a job stays InProgress, per tier, in ms (default 0 for every tier). */
   jobDelays?: Partial<Record<RetrievalTier, number>>;
   /** Fault injection for tests; off when undefined. */
-  faults?: FaultOptions;
+  faults?: FaultOptions | readonly FaultOptions[];
   region?: string;
   accountId?: string;
   /** Length of a "day" of an S3 restored copy's life, in ms (default a real day; tests scale it down). */

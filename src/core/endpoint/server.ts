@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { AwsError, sendGlacierError, sendSnsError, sendSqsError } from './awsError';
 import type { FaultInjector } from './faults';
 import type { GlacierContext } from './glacier/context';
-import { handleGlacier, isGlacierPath } from './glacier/router';
+import { glacierOperation, handleGlacier, isGlacierPath } from './glacier/router';
+import { readSmallBody } from './http';
+import { armAfterFault } from './responseFaults';
 import { parseAuthorization } from './sigv4';
 import type { S3Context } from './s3/context';
 import { s3Target } from './s3/operation';
@@ -22,10 +24,46 @@ export interface Services {
   sqs: QueueService;
   sns: TopicService;
   faults: FaultInjector;
+  /** Called when a response is finished or its connection closed (tests count requests per operation). */
+  observe?: (r: ObservedRequest) => void;
+}
+
+/** One request as the endpoint saw it. */
+export interface ObservedRequest {
+  operation: string;
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  /** HTTP status sent; undefined when no complete response went out (dropped or cut). */
+  status?: number;
+  /** The fault injected into this request, if any. */
+  fault?: string;
+}
+
+/**
+ * A request recognised as one API operation: its AWS name (what fault rules and observers key on)
+ * and how to handle it. Every API the endpoint serves names its operations here, so every fault kind
+ * applies to it.
+ */
+interface Route {
+  operation: string;
+  run: () => Promise<void>;
+}
+
+async function routeOf(s: Services, protocol: Protocol, req: IncomingMessage, res: ServerResponse, url: URL): Promise<Route> {
+  if (protocol === 'glacier') return { operation: glacierOperation(req.method, url), run: () => handleGlacier(s.glacier, req, res, url) };
+  if (protocol === 'sqs') return { operation: String(req.headers['x-amz-target']).slice('AmazonSQS.'.length), run: () => handleSqs(s.sqs, req, res) };
+  if (protocol === 'sns') {
+    // The action is in the (small, form-encoded) body: read it first to name the operation.
+    const params = new URLSearchParams((await readSmallBody(req, 2 * 1024 * 1024)).toString('utf8'));
+    return { operation: params.get('Action') ?? 'Unknown', run: () => handleSns(s.sns, req, res, params) };
+  }
+  const target = s3Target(req, url);
+  return { operation: target.operation, run: () => handleS3(s.s3, req, res, url, target) };
 }
 
 /** Which service a request is for, from its headers and path alone (before reading the body). */
-function protocolOf(req: IncomingMessage, url: URL): Protocol | undefined {
+function protocolOf(req: IncomingMessage, url: URL): Protocol {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('AmazonSQS.')) return 'sqs';
   if (signedService(req, url) === 's3') return 's3';
@@ -70,22 +108,39 @@ export function createEndpointServer(services: Services): http.Server {
 
 async function handle(s: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let protocol: Protocol | undefined;
+  let operation = 'Unknown';
+  let fault: string | undefined;
+  if (s.observe) {
+    const observe = s.observe;
+    let seen = false;
+    const lost = () => fault === 'cut-body' || fault === 'apply-then-drop';
+    const report = (complete: boolean) => {
+      if (seen) return;
+      seen = true;
+      observe({ operation, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, status: complete ? res.statusCode : undefined, fault });
+    };
+    res.once('finish', () => report(!lost()));
+    res.once('close', () => report(res.writableFinished && !lost()));
+  }
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     protocol = protocolOf(req, url);
-    const fault = s.faults.next();
-    if (fault === 'drop') {
+    const route = await routeOf(s, protocol, req, res, url);
+    operation = route.operation;
+    const f = s.faults.next(operation);
+    fault = f?.kind;
+    if (f?.kind === 'drop') {
       req.socket.destroy();
       return;
     }
-    if (fault === 'slow') await delay(s.faults.slowMs);
-    const injected = fault && faultError(fault, protocol);
+    if (f?.kind === 'slow') await delay(f.slowMs);
+    // Armed before the handler runs, acting when it answers: its effect is persisted by then.
+    if (f?.kind === 'apply-then-drop' || f?.kind === 'cut-body') armAfterFault(req, res, f.kind);
+    const injected = f && faultError(f.kind, protocol);
     if (injected) throw injected;
-    if (protocol === 's3') return await handleS3(s.s3, req, res, url, s3Target(req, url));
-    parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-    if (protocol === 'glacier') await handleGlacier(s.glacier, req, res, url);
-    else if (protocol === 'sqs') await handleSqs(s.sqs, req, res);
-    else await handleSns(s.sns, req, res);
+    // S3 checks its own signatures (presigned URLs, anonymous requests).
+    if (protocol !== 's3') parseAuthorization(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+    await route.run();
   } catch (e) {
     if (res.headersSent) {
       res.destroy();

@@ -21,7 +21,10 @@ export class CatalogueUploadSessionStore implements UploadSessionStore {
       if (!s) return undefined;
       const parts: Record<number, string> = {};
       for (const p of s.partsDone) parts[p.index] = p.treeHash;
-      return { key, vault: s.vaultName, uploadId: s.uploadId, partSize: s.partSize, totalSize: s.totalSize, description: r.getArchive(id)?.description ?? '', parts };
+      return {
+        key, vault: s.vaultName, uploadId: s.uploadId, partSize: s.partSize, totalSize: s.totalSize, description: r.getArchive(id)?.description ?? '', parts,
+        ...(s.completing ? { completing: s.completing } : {}),
+      };
     });
   }
 
@@ -31,7 +34,14 @@ export class CatalogueUploadSessionStore implements UploadSessionStore {
     await this.catalogue.write((tx) => tx.saveUploadSession({
       archiveId: id, vaultName: s.vault, uploadId: s.uploadId, partSize: s.partSize, totalSize: s.totalSize,
       partsDone: Object.entries(s.parts).map(([index, treeHash]) => ({ index: Number(index), treeHash })),
+      completing: s.completing ?? null,
     }));
+  }
+
+  async completing(key: string, when: string): Promise<void> {
+    const id = archiveId(key);
+    await this.flush();
+    await this.catalogue.write((tx) => tx.markCompleting(id, when));
   }
 
   /** Resolves once this part (with any others queued meanwhile) is saved. */

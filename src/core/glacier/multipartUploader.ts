@@ -115,6 +115,7 @@ async function uploadMultipart(
     // file changed since the first attempt must not be completed with stale parts.
     if (session) {
       const listed = await listUploadedParts(clients, session, opts.signal);
+      if (listed === undefined && session.completing) throw completionUnconfirmed(opts.file, session);
       if (listed === undefined) {
         log.warn('Multipart upload %s for %s expired or was aborted at AWS; starting over', session.uploadId, opts.file);
         await store?.delete(key);
@@ -186,12 +187,23 @@ async function uploadMultipart(
     if (failure !== undefined) throw failure;
 
     const hash = combineTreeHashes(hashes.map((h) => Buffer.from(h as string, 'hex'))).toString('hex');
+    // Recorded before it is sent: from here on Glacier may create the archive and the answer (its only
+    // mention of the archive id) may be lost, so a resume settles the upload instead of redoing it.
+    if (!session.completing) {
+      session.completing = new Date().toISOString();
+      await store?.completing(key, session.completing);
+    }
+    const completing = session;
     const done = await withRetry(
       () => clients.glacier.send(new CompleteMultipartUploadCommand({
         accountId: clients.accountId, vaultName: vault, uploadId, archiveSize: String(totalSize), checksum: hash,
       }), { abortSignal: opts.signal }),
       { attempts: opts.partAttempts ?? 4, signal: opts.signal, onRetry: (e, n) => log.warn('Completing upload of %s failed (%s), attempt %d', opts.file, errText(e), n + 1) },
-    );
+    ).catch((e: unknown) => {
+      // An earlier attempt (whose answer was lost) or run completed it: the upload is gone, the archive most likely exists.
+      if ((e as { name?: string }).name === 'ResourceNotFoundException') throw completionUnconfirmed(opts.file, completing, e);
+      throw e;
+    });
     const result = checkResult(opts.file, hash, done);
     await store?.delete(key);
     log.info('Uploaded %s (%d bytes, %d parts, %d sent now) as archive %s', opts.file, totalSize, nParts, missing.length, result.archiveId);
@@ -199,6 +211,17 @@ async function uploadMultipart(
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Glacier no longer knows an upload whose completion was sent: it most likely completed (the answer
+ * was lost), or it was aborted or expired. Only an inventory can tell, by the archive's token.
+ */
+function completionUnconfirmed(file: string, s: UploadSession, cause?: unknown): FreezerError {
+  return new FreezerError('UploadCompletionUnconfirmed',
+    `Glacier's answer to completing the upload of ${file} was lost, and it no longer knows multipart upload ${s.uploadId.slice(0, 16)}…: ` +
+    'the archive was most likely created. It is not uploaded again: the vault\'s next inventory identifies it by the token in its description.',
+    cause === undefined ? undefined : { cause });
 }
 
 async function sendPart(

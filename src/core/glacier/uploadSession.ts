@@ -12,6 +12,11 @@ export interface UploadSession {
   description: string;
   /** Part index → tree hash (hex) of the parts AWS acknowledged. */
   parts: Record<number, string>;
+  /**
+   * When CompleteMultipartUpload was first sent (ISO). From then on Glacier may hold the archive
+   * although no answer said so: the upload is settled (ListParts, inventory), never sent again.
+   */
+  completing?: string;
 }
 
 /** Where upload sessions live: the catalogue in the product, a JSON file for the CLI and tests. */
@@ -19,6 +24,8 @@ export interface UploadSessionStore {
   get(key: string): Promise<UploadSession | undefined>;
   save(s: UploadSession): Promise<void>;
   partDone(key: string, partIndex: number, treeHashHex: string): Promise<void>;
+  /** Records, before CompleteMultipartUpload is sent, that it is about to be (the first time is kept). */
+  completing(key: string, when: string): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
@@ -46,6 +53,13 @@ export class JsonFileUploadSessionStore implements UploadSessionStore {
     return this.update((all) => {
       const s = all[key];
       if (s) s.parts[partIndex] = treeHashHex;
+    });
+  }
+
+  completing(key: string, when: string): Promise<void> {
+    return this.update((all) => {
+      const s = all[key];
+      if (s) s.completing ??= when;
     });
   }
 

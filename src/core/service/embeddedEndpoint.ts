@@ -26,7 +26,7 @@ export interface EmbeddedEndpoint {
   close(): Promise<void>;
 }
 
-export interface EmbeddedEndpointOptions extends Pick<LocalEndpointOptions, 'dir' | 'port' | 'jobDelays' | 'faults' | 'region'> {
+export interface EmbeddedEndpointOptions extends Pick<LocalEndpointOptions, 'dir' | 'port' | 'host' | 'jobDelays' | 'faults' | 'region' | 'accountId'> {
   /**
    * When another live process (a second window, the daemon) runs the folder's endpoint: true (default)
    * shares it, and takes it over on the same port when that process ends; false throws EndpointInUse.

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { formatDescription } from '../archive/description';
+import { descriptionToken, formatDescription, newArchiveToken } from '../archive/description';
 import { freezeArchive, type FreezeResult } from '../archive/freeze';
 import type { SourceFile } from '../archive/walk';
 import type { FrameIndex } from '../archive/frameIndex';
@@ -17,6 +17,7 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
+import { settleUnconfirmedUpload } from './uploadSettlement';
 import { uploadCatalogueSnapshot } from './catalogueSnapshotUpload';
 import { defaultKeyId } from './keyOperations';
 import { exists, type ServiceContext } from './serviceContext';
@@ -53,19 +54,41 @@ export async function freeze(ctx: ServiceContext, req: FreezeRequest): Promise<A
   // AES-256 keys get our authenticated fzr1; a legacy cipher picked by the user means the original tool's format.
   const encryption = !key ? 'none' : key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc';
 
-  const { row, name } = await ctx.catalogue.write((tx) => {
+  // The row and its archive lock are taken under one short lock, so that a row without a live lock
+  // holder is known to be abandoned (see recoverAbandoned), whatever its age.
+  const releaseNew = (await ctx.lock(NEW_ARCHIVE_LOCK))!;
+  let releaseArchive: () => Promise<void>;
+  let created: { row: ArchiveRecord; name: string };
+  try {
+    created = await createRow();
+    releaseArchive = (await ctx.lock(`archive-${created.row.id}`))!;
+  } finally {
+    await releaseNew();
+  }
+  const { row, name } = created;
+  try {
+    return await packAndUpload(ctx, req, row, { sources, name, compression, key });
+  } finally {
+    await releaseArchive();
+  }
+
+  function createRow(): Promise<{ row: ArchiveRecord; name: string }> {
+    return ctx.catalogue.write((tx) => {
     // The user's choice stands even if this freeze fails or is cancelled.
     for (const p of req.manualExclusions ?? []) tx.addManualExclusion(path.resolve(p));
     // Picked in the same write as the row, so two freezes started together cannot take the same default name.
     const name = given ?? uniqueName(defaultName(sources), tx.listArchives({ vaultId: vault.id }).map(archiveName));
     // Named from the start: the row shows its final name while it builds (packing writes the full description).
-    const description = formatDescription({ name, compression, encryption, ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
+    // The token is in the description from the start, so an archive whose upload answer was lost can be found by it.
+    const description = formatDescription({ name, compression, encryption, token: newArchiveToken(), ...(key ? { algorithm: key.algorithm, keyId: key.id } : {}) });
     const a = tx.addArchive({ vaultId: vault.id, description, compression, format: encryption, keyId: key?.id ?? null, building: true, ...(storageClass ? { storageClass } : {}) });
     return { row: tx.updateArchive(a.id, { localPath: ctx.localArchivePath({ id: a.id, name, compression, encryption }) }), name };
-  });
-  // Held until uploaded, so another process's resumeUploads never takes this archive for abandoned.
-  return (await ctx.exclusive(`archive-${row.id}`, () => packAndUpload(ctx, req, row, { sources, name, compression, key }))) as ArchiveInfo;
+    });
+  }
 }
+
+/** Held by a freeze from creating its row until it holds the row's archive lock. */
+const NEW_ARCHIVE_LOCK = 'new-archive';
 
 async function packAndUpload(
   ctx: ServiceContext, req: FreezeRequest, row: ArchiveRecord,
@@ -92,7 +115,7 @@ async function packAndUpload(
     await fs.mkdir(ctx.opts.uploadFolder, { recursive: true });
     const meter = new ActivityMeter('packing', { filesTotal: fileCount, bytesTotal: files.reduce((n, f) => n + f.size, 0) }, report);
     built = await freezeArchive({
-      files, output: row.localPath as string, overwrite: false, name, compression,
+      files, output: row.localPath as string, overwrite: false, name, compression, token: descriptionToken(row.description),
       encryption: key ? { format: key.algorithm === 'AES-256' ? 'fzr1' : 'legacy-cbc', key } : null,
       signal,
       onProgress: (p) => meter.update({ filesDone: p.filesDone, bytesDone: p.bytesDone, currentFile: p.currentFile || undefined }),
@@ -163,6 +186,11 @@ export async function upload(
     });
   } catch (e) {
     ctx.setActivity(a.id, undefined);
+    if (FreezerError.is(e, 'UploadCompletionUnconfirmed')) {
+      const settled = await settleUnconfirmedUpload(ctx, a, e);
+      ctx.emit('archives');
+      return settled === 'lost' ? upload(ctx, a, opts) : settled;
+    }
     // A cancel by the user removes the archive; a dispose (the window closes) keeps the session for resume.
     if (CancellationError.is(e) && opts.signal?.aborted && opts.cancelRemoves) {
       await discard(ctx, a);
@@ -249,6 +277,7 @@ function pausedByDispose(store: UploadSessionStore, lifetime: AbortSignal): Uplo
     get: (key) => store.get(key),
     save: (s) => store.save(s),
     delete: (key) => store.delete(key),
+    completing: (key, when) => store.completing(key, when),
     async partDone(key, index, hash) {
       if (lifetime.aborted) throw new CancellationError();
       await store.partDone(key, index, hash);
@@ -257,29 +286,57 @@ function pausedByDispose(store: UploadSessionStore, lifetime: AbortSignal): Uplo
 }
 
 /**
+ * What a killed or crashed run left, found by locks (not by age): an archive still `building` whose
+ * lock no live process holds was being packed by a process that is gone; it cannot be resumed, so its
+ * row and partial file are removed (and logged). Uploads left that way are returned: `resumeUploads`
+ * goes on with them. Every front end (extension, CLI, daemon) calls this when it starts.
+ */
+export async function recoverAbandoned(ctx: ServiceContext): Promise<{ removed: ArchiveInfo[]; interrupted: ArchiveInfo[] }> {
+  const out = { removed: [] as ArchiveInfo[], interrupted: [] as ArchiveInfo[] };
+  const listed = (await ctx.catalogue.listArchives()).filter((a) => (a.building || a.uploading) && !ctx.activities.has(a.id));
+  if (!listed.length) return out;
+  // A freeze between creating its row and locking it is done with that once this lock is free.
+  await ctx.exclusive(NEW_ARCHIVE_LOCK, async () => undefined);
+  for (const a of listed) {
+    await ctx.exclusive(`archive-${a.id}`, async () => {
+      const now = await ctx.catalogue.getArchive(a.id);
+      if (!now || ctx.activities.has(a.id)) return;
+      if (now.building) {
+        const info = await ctx.archiveInfo(now);
+        await discard(ctx, now);
+        ctx.log.warn('Archive %d "%s" was being packed by a Freezer process that is gone (killed or crashed); removed it and its partial file. Freeze those files again.',
+          now.id, info.name);
+        out.removed.push(info);
+      } else if (now.uploading) {
+        out.interrupted.push(await ctx.archiveInfo(now));
+      }
+    }, { wait: false });
+  }
+  return out;
+}
+
+/**
  * Resumes what a previous run left: uploads with a local file go on (sending only missing parts);
- * archives caught while being packed cannot be resumed and are removed. Archives another live
- * process is working on are left alone. `signal` stops before the next archive.
+ * archives caught while being packed cannot be resumed and are removed (recoverAbandoned). Archives
+ * another live process is working on are left alone. `signal` stops before the next archive.
  */
 export async function resumeUploads(ctx: ServiceContext, signal?: AbortSignal): Promise<ArchiveInfo[]> {
-  const pending = (await ctx.catalogue.listArchives()).filter((a) => (a.building || a.uploading) && !ctx.activities.has(a.id));
+  const { interrupted } = await recoverAbandoned(ctx);
   const out: ArchiveInfo[] = [];
-  for (const a of pending) {
+  for (const a of interrupted) {
     throwIfAborted(signal);
     const result = await ctx.exclusive(`archive-${a.id}`, async () => {
       const now = await ctx.catalogue.getArchive(a.id);
-      if (!now || !(now.building || now.uploading)) return undefined;
-      // A row younger than this may belong to a freeze that has not taken its lock yet.
-      if (now.building && Date.now() - Date.parse(now.created) < 60_000) return undefined;
-      if (now.building) {
-        ctx.log.warn('Archive %d was being packed when Freezer stopped; removing it (freeze the files again).', a.id);
-        await discard(ctx, now);
-        return undefined;
-      }
-      ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, a.vaultName);
+      if (!now || !now.uploading || now.building) return undefined;
+      ctx.log.info('Resuming the upload of archive %d to vault %s', a.id, now.vaultName);
       // `signal` is "stop resuming", not "cancel the freeze": it must not abort the multipart upload at
       // AWS. The upload in progress stops at its next part once the service is disposed, session kept.
-      return upload(ctx, now, { cancelRemoves: false });
+      return upload(ctx, now, { cancelRemoves: false }).catch(async (e: unknown) => {
+        // Not an error of this resume: the archive is at Glacier or will be told by the inventory.
+        if (!FreezerError.is(e, 'UploadAwaitingInventory')) throw e;
+        ctx.log.warn('%s', e.message);
+        return ctx.archiveInfo((await ctx.catalogue.getArchive(a.id)) ?? now);
+      });
     }, { wait: false });
     if (result) out.push(result);
   }

@@ -5,7 +5,7 @@ import { cleanUpCatalogue } from './catalogueMaintenance';
 import * as archives from './archiveOperations';
 import { listArchiveMembers } from './archiveMembers';
 import { rebuildStates, startCatalogueRebuild } from './catalogueRebuild';
-import { freeze, resumeUploads } from './freezeOperation';
+import { freeze, recoverAbandoned, resumeUploads } from './freezeOperation';
 import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
 import * as keys from './keyOperations';
@@ -69,6 +69,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     },
     freeze: (req) => ctx.track(() => freeze(ctx, req)),
     resumeUploads: (signal) => ctx.track(() => resumeUploads(ctx, signal)),
+    recoverAbandoned: () => ctx.track(() => recoverAbandoned(ctx)),
     disconnectArchive: (id) => archives.disconnectArchive(ctx, id),
     removeArchive: (id) => archives.removeArchive(ctx, id),
     estimateRemoval: (id) => archives.estimateRemoval(ctx, id),

@@ -77,6 +77,11 @@ export interface FreezerService {
   freeze(req: FreezeRequest): Promise<ArchiveInfo>;
   /** Resumes uploads a previous run left unfinished (crash, kill, lost network). */
   resumeUploads(signal?: AbortSignal): Promise<ArchiveInfo[]>;
+  /**
+   * Removes archives a process that is gone (killed, crashed) was packing, with their partial files,
+   * and lists uploads left unfinished; front ends call it at start and say what it found.
+   */
+  recoverAbandoned(): Promise<{ removed: ArchiveInfo[]; interrupted: ArchiveInfo[] }>;
   disconnectArchive(id: number): Promise<ArchiveInfo>;
   removeArchive(id: number): Promise<void>;
   /** Bucket archives: the early-deletion charge of removing it now (undefined for vault archives). */

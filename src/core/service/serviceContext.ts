@@ -145,19 +145,28 @@ export class ServiceContext {
    * `wait: false`, resolves to undefined at once when a live process holds it.
    */
   async exclusive<T>(name: string, fn: () => Promise<T>, opts: { wait?: boolean } = {}): Promise<T | undefined> {
-    const dir = `${this.catalogue.file}.locks`;
-    await fs.mkdir(dir, { recursive: true });
-    let release: () => Promise<void>;
-    try {
-      release = await acquireLock(path.join(dir, `${name}.lock`), { timeoutMs: opts.wait === false ? 0 : 24 * 3600 * 1000 });
-    } catch (e) {
-      if (opts.wait === false && FreezerError.is(e, 'CatalogueLocked')) return undefined;
-      throw e;
-    }
+    const release = await this.lock(name, opts);
+    if (!release) return undefined;
     try {
       return await fn();
     } finally {
       await release();
+    }
+  }
+
+  /**
+   * Takes the lock `exclusive` uses and returns its release, for a lock held across steps that are
+   * not one function; with `wait: false`, undefined when a live process holds it. A lock whose process
+   * is gone (killed, crashed) is taken over: a lock says a process is alive, whatever its age.
+   */
+  async lock(name: string, opts: { wait?: boolean } = {}): Promise<(() => Promise<void>) | undefined> {
+    const dir = `${this.catalogue.file}.locks`;
+    await fs.mkdir(dir, { recursive: true });
+    try {
+      return await acquireLock(path.join(dir, `${name}.lock`), { timeoutMs: opts.wait === false ? 0 : 24 * 3600 * 1000 });
+    } catch (e) {
+      if (opts.wait === false && FreezerError.is(e, 'CatalogueLocked')) return undefined;
+      throw e;
     }
   }
 }

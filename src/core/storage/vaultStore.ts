@@ -173,6 +173,14 @@ export function glacierSessions(store: SessionStore): UploadSessionStore {
       dirty.add(key);
       return flush();
     },
+    // Saved before CompleteMultipartUpload is sent (awaited): a lost answer is then settled, not redone.
+    async completing(key, when) {
+      const s = latest.get(key);
+      if (!s) return;
+      s.completing ??= when;
+      dirty.add(key);
+      await flush();
+    },
     async delete(key) {
       latest.delete(key);
       dirty.delete(key);

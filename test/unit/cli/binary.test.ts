@@ -345,4 +345,25 @@ describe('freezer binary', () => {
     assert.equal((await child.exited).code, 0);
     assert.ok(fs.existsSync(path.join(d, 'ep')));
   });
+
+  it('`freezer endpoint` takes the documented fault and delay options (both --job-delay spellings)', async () => {
+    const d = tempDir();
+    const child = spawnCli(['endpoint', '--dir', path.join(d, 'ep'), '--json', '--job-delays', 'Standard=2s,Bulk=5000',
+      '--fault-rate', '1', '--fault-kinds', '503', '--fault-operations', 'CreateVault', '--fault-seed', '3', '--fault-slow-ms', '10'], { cwd: d });
+    try {
+      const info = JSON.parse((await child.waitFor(/\{"url".*\}/))[0]);
+      const at = ['--endpoint', info.url, '--queue', info.queueUrl, '--topic', info.topicArn];
+      assert.equal((await cli(['vaults', ...at], { cwd: d })).code, 0, 'other operations are not faulted');
+      const created = await cli(['vault', 'create', 'v1', ...at], { cwd: d });
+      assert.notEqual(created.code, 0, 'CreateVault meets its fault');
+      assert.match(created.stderr, /ServiceUnavailable|unavailable/i);
+      child.process.kill('SIGTERM');
+      assert.equal((await child.exited).code, 0);
+    } finally {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    }
+    const other = await cli(['endpoint', '--dir', path.join(d, 'ep2'), '--job-delay', 'Bulk=1', '--fault-kinds', 'drop'], { cwd: d });
+    assert.equal(other.code, 2, 'a fault kind without a rate is a usage error');
+    assert.match(other.stderr, /--fault-kinds needs --fault-rate/);
+  });
 });

@@ -17,3 +17,15 @@ test('refuses missing --dir, unknown options, bad delays and fault kinds', () =>
   assert.throws(() => parseEndpointArgs(['--dir', 'd', '--fault-rate', '1', '--fault-kinds', 'boom']), /unknown fault kind/);
   assert.throws(() => parseJobDelays('Fast=1'), /invalid job delay/);
 });
+
+test('accepts every documented option: --job-delays as well, per-operation faults, the after-the-work kinds', () => {
+  const o = parseEndpointArgs(['--dir', 'd', '--job-delays', 'Expedited=1s,Standard=2000', '--host', '0.0.0.0', '--account-id', '111122223333',
+    '--fault-rate', '1', '--fault-kinds', 'apply-then-drop,cut-body', '--fault-operations', 'CompleteMultipartUpload,SendMessage', '--fault-times', '2', '--fault-slow-ms', '5']);
+  assert.deepEqual(o.jobDelays, { Expedited: 1000, Standard: 2000 });
+  assert.equal(o.host, '0.0.0.0');
+  assert.equal(o.accountId, '111122223333');
+  assert.deepEqual(o.faults, { rate: 1, kinds: ['apply-then-drop', 'cut-body'], seed: undefined, slowMs: 5, operations: ['CompleteMultipartUpload', 'SendMessage'], times: 2 });
+  assert.throws(() => parseEndpointArgs(['--dir', 'd', '--fault-kinds', 'drop']), /needs --fault-rate/);
+  assert.throws(() => parseEndpointArgs(['--dir', 'd', '--fault-rate', '1.5']), /from 0 to 1/);
+  assert.throws(() => parseEndpointArgs(['--dir', 'd', '--job-delay', 'Bulk=1', '--job-delays', 'Bulk=2']), /not both/);
+});

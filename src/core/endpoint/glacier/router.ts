@@ -15,36 +15,55 @@ export function isGlacierPath(pathname: string): boolean {
   return /^\/[^/]+\/vaults(\/|$)/.test(pathname);
 }
 
+type Handler = (ctx: GlacierContext, call: GlacierCall, vault: string, id: string) => void | Promise<void>;
+
+/** `METHOD segments[ collection][ sub]` → the AWS operation name and its handler. */
+const ROUTES: Record<string, [operation: string, handler: Handler]> = {
+  'GET 2': ['ListVaults', (ctx, call) => listVaults(ctx, call)],
+  'PUT 3': ['CreateVault', (ctx, call, vault) => createVault(ctx, call, vault)],
+  'GET 3': ['DescribeVault', (ctx, call, vault) => describeVault(ctx, call, vault)],
+  'DELETE 3': ['DeleteVault', (ctx, call, vault) => deleteVault(ctx, call, vault)],
+  'POST 4 archives': ['UploadArchive', (ctx, call, vault) => uploadArchive(ctx, call, vault)],
+  'DELETE 5 archives': ['DeleteArchive', (ctx, call, vault, id) => deleteArchive(ctx, call, vault, id)],
+  'POST 4 multipart-uploads': ['InitiateMultipartUpload', (ctx, call, vault) => initiateMultipartUpload(ctx, call, vault)],
+  'GET 4 multipart-uploads': ['ListMultipartUploads', (ctx, call, vault) => listMultipartUploads(ctx, call, vault)],
+  'PUT 5 multipart-uploads': ['UploadMultipartPart', (ctx, call, vault, id) => uploadMultipartPart(ctx, call, vault, id)],
+  'POST 5 multipart-uploads': ['CompleteMultipartUpload', (ctx, call, vault, id) => completeMultipartUpload(ctx, call, vault, id)],
+  'DELETE 5 multipart-uploads': ['AbortMultipartUpload', (ctx, call, vault, id) => abortMultipartUpload(ctx, call, vault, id)],
+  'GET 5 multipart-uploads': ['ListParts', (ctx, call, vault, id) => listParts(ctx, call, vault, id)],
+  'POST 4 jobs': ['InitiateJob', (ctx, call, vault) => initiateJob(ctx, call, vault)],
+  'GET 4 jobs': ['ListJobs', (ctx, call, vault) => listJobs(ctx, call, vault)],
+  'GET 5 jobs': ['DescribeJob', (ctx, call, vault, id) => describeJob(ctx, call, vault, id)],
+  'GET 6 jobs output': ['GetJobOutput', (ctx, call, vault, id) => getJobOutput(ctx, call, vault, id)],
+  'PUT 4 notification-configuration': ['SetVaultNotifications', (ctx, call, vault) => setVaultNotifications(ctx, call, vault)],
+  'GET 4 notification-configuration': ['GetVaultNotifications', (ctx, call, vault) => getVaultNotifications(ctx, call, vault)],
+  'DELETE 4 notification-configuration': ['DeleteVaultNotifications', (ctx, call, vault) => deleteVaultNotifications(ctx, call, vault)],
+};
+
+function segments(url: URL): string[] {
+  return url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+}
+
+function routeKey(method: string | undefined, segs: string[]): string {
+  const [, , , collection, , sub] = segs;
+  return `${method ?? 'GET'} ${segs.length}${collection ? ` ${collection}` : ''}${sub ? ` ${sub}` : ''}`;
+}
+
+/** The AWS operation a Glacier request is for (from method and path alone), e.g. `CompleteMultipartUpload`. */
+export function glacierOperation(method: string | undefined, url: URL): string {
+  return ROUTES[routeKey(method, segments(url))]?.[0] ?? 'Unknown';
+}
+
 /** Routes a Glacier REST request to its operation: `/{accountId}/vaults/{vault}/{collection}/{id}/{sub}`. */
 export async function handleGlacier(ctx: GlacierContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (!header(req, 'x-amz-glacier-version')) throw missingParameter('Required header x-amz-glacier-version is missing (use 2012-06-01).');
-  const segs = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
-  const [account, , vault, collection, id, sub] = segs;
+  const segs = segments(url);
+  const [account, , vault, , id] = segs;
   checkAccount(account, ctx.opts.accountId);
   const call: GlacierCall = { req, res, account, query: url.searchParams };
-  const m = req.method ?? 'GET';
-  const route = `${m} ${segs.length}${collection ? ` ${collection}` : ''}${sub ? ` ${sub}` : ''}`;
-  switch (route) {
-    case 'GET 2': return listVaults(ctx, call);
-    case 'PUT 3': return createVault(ctx, call, vault);
-    case 'GET 3': return describeVault(ctx, call, vault);
-    case 'DELETE 3': return deleteVault(ctx, call, vault);
-    case 'POST 4 archives': return uploadArchive(ctx, call, vault);
-    case 'DELETE 5 archives': return deleteArchive(ctx, call, vault, id);
-    case 'POST 4 multipart-uploads': return initiateMultipartUpload(ctx, call, vault);
-    case 'GET 4 multipart-uploads': return listMultipartUploads(ctx, call, vault);
-    case 'PUT 5 multipart-uploads': return uploadMultipartPart(ctx, call, vault, id);
-    case 'POST 5 multipart-uploads': return completeMultipartUpload(ctx, call, vault, id);
-    case 'DELETE 5 multipart-uploads': return abortMultipartUpload(ctx, call, vault, id);
-    case 'GET 5 multipart-uploads': return listParts(ctx, call, vault, id);
-    case 'POST 4 jobs': return initiateJob(ctx, call, vault);
-    case 'GET 4 jobs': return listJobs(ctx, call, vault);
-    case 'GET 5 jobs': return describeJob(ctx, call, vault, id);
-    case 'GET 6 jobs output': return getJobOutput(ctx, call, vault, id);
-    case 'PUT 4 notification-configuration': return setVaultNotifications(ctx, call, vault);
-    case 'GET 4 notification-configuration': return getVaultNotifications(ctx, call, vault);
-    case 'DELETE 4 notification-configuration': return deleteVaultNotifications(ctx, call, vault);
-    default:
-      throw new AwsError(400, 'InvalidParameterValueException', `${m} ${url.pathname} is not an operation the local Glacier endpoint supports.`);
+  const route = ROUTES[routeKey(req.method, segs)];
+  if (!route) {
+    throw new AwsError(400, 'InvalidParameterValueException', `${req.method ?? 'GET'} ${url.pathname} is not an operation the local Glacier endpoint supports.`);
   }
+  await route[1](ctx, call, vault, id);
 }
