@@ -319,24 +319,36 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     const before = (await svc.listVersions(file)).map((v) => `${v.archiveName} ${v.size} ${v.sha256}`);
     assert.strictEqual(before.length, 1);
     // A new catalogue file: as if freezer.db were lost (the endpoint, and its vaults, stay).
-    await vscode.workspace.getConfiguration('freezer').update('databasePath', path.join(tmp, 'lost', 'freezer.db'), vscode.ConfigurationTarget.Global);
-    const fresh = await waitFor('the service on the new catalogue', async () => {
-      const s = await api.ready();
-      return s !== svc && (await s.listVersions(file)).length === 0 ? s : undefined;
-    });
-    const started = await run('freezer.rebuildCatalogue', { stores: [paged], tier: 'Expedited' });
-    assert.strictEqual(started.length, 1);
-    assert.strictEqual(started[0].phase, 'inventory');
-    const done = await waitFor('the rebuild to finish', async () => {
-      await fresh.refreshJobs();
-      const s = (await fresh.catalogueRebuilds()).find((r) => r.store === paged);
-      return s && (s.phase === 'done' || s.phase === 'failed') ? s : undefined;
-    }, 60000, 200);
-    assert.strictEqual(done.phase, 'done', done.message);
-    assert.strictEqual(done.jobs.length, 2, 'an inventory and one snapshot retrieval for 11 archives');
-    assert.strictEqual(done.result?.archives, 11);
-    assert.deepStrictEqual((await fresh.listVersions(file)).map((v) => `${v.archiveName} ${v.size} ${v.sha256}`), before);
-    const jobs = await fresh.listJobs(paged);
-    assert.ok(jobs.some((j) => j.archiveName === 'catalogue snapshot' && j.executedAt), 'the Jobs view names the snapshot retrieval');
+    const cfg = vscode.workspace.getConfiguration('freezer');
+    const previous = cfg.inspect<string>('databasePath')?.globalValue;
+    await cfg.update('databasePath', path.join(tmp, 'lost', 'freezer.db'), vscode.ConfigurationTarget.Global);
+    let fresh: typeof svc | undefined;
+    try {
+      fresh = await waitFor('the service on the new catalogue', async () => {
+        const s = await api.ready();
+        return s !== svc && (await s.listVersions(file)).length === 0 ? s : undefined;
+      });
+      const started = await run('freezer.rebuildCatalogue', { stores: [paged], tier: 'Expedited' });
+      assert.strictEqual(started.length, 1);
+      assert.strictEqual(started[0].phase, 'inventory');
+      const done = await waitFor('the rebuild to finish', async () => {
+        await fresh!.refreshJobs();
+        const s = (await fresh!.catalogueRebuilds()).find((r) => r.store === paged);
+        return s && (s.phase === 'done' || s.phase === 'failed') ? s : undefined;
+      }, 60000, 200);
+      assert.strictEqual(done.phase, 'done', done.message);
+      assert.strictEqual(done.jobs.length, 2, 'an inventory and one snapshot retrieval for 11 archives');
+      assert.strictEqual(done.result?.archives, 11);
+      assert.deepStrictEqual((await fresh!.listVersions(file)).map((v) => `${v.archiveName} ${v.size} ${v.sha256}`), before);
+      const jobs = await fresh!.listJobs(paged);
+      assert.ok(jobs.some((j) => j.archiveName === 'catalogue snapshot' && j.executedAt), 'the Jobs view names the snapshot retrieval');
+    } finally {
+      // Later suites run in this window: give them back the catalogue they were set up with.
+      await cfg.update('databasePath', previous, vscode.ConfigurationTarget.Global);
+      await waitFor('the service on the previous catalogue', async () => {
+        const s = await api.ready();
+        return s !== fresh ? s : undefined;
+      });
+    }
   });
 });

@@ -36,15 +36,25 @@ describe('Freezer restores onto existing files, and a recreated catalogue', func
   before(async () => {
     api = await freezerApi();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'freezer-host-recovery-'));
+    const cfg = vscode.workspace.getConfiguration('freezer');
+    const g = vscode.ConfigurationTarget.Global;
     if (!api.host.configured) {
-      const cfg = vscode.workspace.getConfiguration('freezer');
-      const g = vscode.ConfigurationTarget.Global;
       await cfg.update('databasePath', path.join(tmp, 'freezer.db'), g);
       await cfg.update('uploadFolder', path.join(tmp, 'archives'), g);
       await cfg.update('localEndpointFolder', path.join(tmp, 'endpoint'), g);
       assert.strictEqual(await run('freezer.useLocalEndpoint', true), true);
+      svc = await api.ready();
+    } else {
+      // The suite before this one removes its folder when it ends: a catalogue and upload folder of
+      // this suite's own, on the same endpoint.
+      const previous = await api.ready();
+      await cfg.update('databasePath', path.join(tmp, 'freezer.db'), g);
+      await cfg.update('uploadFolder', path.join(tmp, 'archives'), g);
+      svc = await waitFor('the service on this suite\'s catalogue', async () => {
+        const s = await api.ready();
+        return s !== previous ? s : undefined;
+      });
     }
-    svc = await api.ready();
     await run('freezer.createVault', vault);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -70,10 +70,8 @@ export const keysCommand: Command = {
       case 'import': {
         if (!arg) throw new UsageError('Usage: freezer keys import FILE [--label L]');
         const text = await fs.readFile(path.resolve(arg), 'utf8');
-        const before = new Set((await svc.listKeys()).map((x) => x.id));
-        const k = await svc.importKey(text, str(args.values.label));
+        const { alreadyHeld: already, ...k } = await svc.importKey(text, str(args.values.label));
         if (args.values.default) await svc.setDefaultKey(k.id);
-        const already = before.has(k.id);
         ctx.out.result({ ...k, alreadyThere: already }, () => (already
           ? `Key ${k.id} (${k.algorithm}) was already in the key store: nothing new imported.`
           : `Imported ${k.algorithm} key ${k.id}${k.legacy ? ' (original Freezer format)' : ''}.`));

@@ -73,9 +73,10 @@ export async function createKey(ctx: ServiceContext, algorithm: KeyAlgorithm, la
   return info;
 }
 
-export async function importKey(ctx: ServiceContext, json: string, label?: string): Promise<KeyInfo> {
+export async function importKey(ctx: ServiceContext, json: string, label?: string): Promise<KeyInfo & { alreadyHeld: boolean }> {
   const key = importKeyJson(json);
-  return register(ctx, key, label ?? key.label);
+  const alreadyHeld = (await ctx.keyStore.get(key.id).catch(() => undefined)) !== undefined;
+  return { ...(await register(ctx, key, label ?? key.label)), alreadyHeld };
 }
 
 /** Key material to the key store first (a catalogue row without its key would be useless), then the facts. */

@@ -109,7 +109,8 @@ export interface FreezerService {
   listKeys(): Promise<KeyInfo[]>;
   createKey(algorithm: KeyAlgorithm, label?: string): Promise<KeyInfo>;
   exportKey(id: string, form?: 'freezer' | 'legacy'): Promise<string>;
-  importKey(json: string, label?: string): Promise<KeyInfo>;
+  /** `alreadyHeld`: the key store had this key's bytes before (a catalogue row alone does not count). */
+  importKey(json: string, label?: string): Promise<KeyInfo & { alreadyHeld: boolean }>;
   setDefaultKey(id: string | null): Promise<void>;
 
   // Migration

@@ -211,9 +211,8 @@ export class SettingsPanel implements vscode.Disposable {
 
   private async importKey(json: string, label: string): Promise<{ keys: KeyView[]; imported: KeyView; alreadyThere: boolean }> {
     const svc = await this.deps.host.ready();
-    const before = new Set((await svc.listKeys()).map((k) => k.id));
     const imported = await svc.importKey(json, label || undefined);
-    return { imported: keyView(imported), keys: await this.keys(), alreadyThere: before.has(imported.id) };
+    return { imported: keyView(imported), keys: await this.keys(), alreadyThere: imported.alreadyHeld };
   }
 
   dispose(): void {
