@@ -46,14 +46,15 @@ describe('disposing the service during a freeze', () => {
     let disposing: Promise<void> | undefined;
     const freezing = first.freeze({
       vault: 'pause', sources: [src], keyId: null,
-      onProgress: (p) => { if (p.phase === 'packing' && p.filesDone >= 5 && !disposing) disposing = first.dispose(); },
+      // The first packing report: progress is throttled, and on a quiet machine a later one may already be the last.
+      onProgress: (p) => { if (p.phase === 'packing' && !disposing) disposing = first.dispose(); },
     });
     await assert.rejects(freezing, (e: unknown) => CancellationError.is(e));
     await disposing;
     const second = await createFreezerService(h.options);
     try {
       const { items } = await second.listArchives('pause');
-      assert.equal(items.length, 1, 'only the archive of the first test');
+      assert.equal(items.length, 1, `only the archive of the first test: ${items.map((a) => `${a.name} ${a.state}`).join(', ')}`);
     } finally {
       await second.dispose();
     }
