@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../../core/archive/description';
+import { estimateArchiveSize, type EstimatedFile } from '../../core/archive/sizeEstimate';
 import { CancellationError, FreezerError } from '../../core/errors';
 import { changedFilesWarning } from '../../core/service/changedFilesWarning';
+import { commonRoot } from '../../core/service/selection';
 import type { FreezerService } from '../../core/service/service';
 import type { FreezeRequest, KeyInfo } from '../../core/service/types';
 import { keyForNewArchive } from '../../platform/encryptionChoice';
@@ -16,7 +18,8 @@ import { renderHtml, webviewOptions } from '../shared/html';
 import { builderBody } from './markup';
 import {
   BUILDER_PANEL, BUILDER_VIEW_TYPE, COMPRESSIONS,
-  type ApplyParams, type ArchiveView, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type Row, type ScanResult,
+  type ApplyParams, type ArchiveView, type BuilderEvents, type BuilderInit, type DescriptionPreview, type EstimateParams, type KeyChoice, type Row, type ScanResult,
+  type SizeEstimateView,
 } from './protocol';
 import { toRow } from './rows';
 import { parseBuilderRequest, type BuilderRequest } from './validate';
@@ -36,7 +39,9 @@ const keyChoice = (k: KeyInfo): KeyChoice => ({ id: k.id, label: k.label, algori
  * keeps the set of files it listed, so the webview can only ask to freeze files the user picked here.
  */
 export class ArchiveBuilderPanel implements vscode.Disposable {
-  private readonly listed = new Set<string>();
+  /** Files this panel listed, with their sizes: the only files the webview may ask to freeze or estimate. */
+  private readonly listed = new Map<string, number>();
+  private estimating: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly conn: WebviewConnection<BuilderRequest, BuilderEvents>;
   private keys: KeyInfo[] = [];
@@ -64,6 +69,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       chooseOutput: () => this.editable(() => this.chooseOutput()),
       openSettings: async () => { await vscode.commands.executeCommand('freezer.openSettings'); return null; },
       apply: (p) => this.editable(() => this.apply(p)),
+      estimateSize: (p) => this.editable(() => this.estimate(p)),
       members: (p) => this.members(p.offset, p.limit),
     }, deps.log, 'archive builder');
     this.disposables.push(
@@ -188,7 +194,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       }),
     );
     const rows = entries.map(toRow);
-    for (const r of rows) this.listed.add(r[0]);
+    for (const r of rows) this.listed.set(r[0], r[1]);
     return { sources: existing, rows };
   }
 
@@ -219,6 +225,28 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
     return { uploadFolder: uris[0].fsPath };
   }
 
+  /** Samples the selection in the extension host (never the webview's thread); a newer request cancels this one. */
+  private async estimate(p: EstimateParams): Promise<SizeEstimateView> {
+    this.estimating?.abort();
+    const ac = new AbortController();
+    this.estimating = ac;
+    if (!p.selected.length) return { bytes: 0, sampledBytes: 0, sampledFiles: 0 };
+    // Members are relative to the folder the service packs from (see collectSources).
+    const root = commonRoot([...(p.sources.length ? p.sources : p.selected), ...p.selected]);
+    const files: EstimatedFile[] = [];
+    for (const f of p.selected) {
+      const size = this.listed.get(f);
+      if (size === undefined) throw new FreezerError('InvalidMessage', 'The selection holds a file this panel did not list; add it with Add Files first.');
+      files.push({ path: f, memberPath: path.relative(root, f).split(path.sep).join('/'), size });
+    }
+    try {
+      const e = await estimateArchiveSize(files, { compression: p.compression, encrypted: p.encrypted, signal: ac.signal });
+      return { bytes: e.bytes, sampledBytes: e.sampledBytes, sampledFiles: e.sampledFiles };
+    } finally {
+      if (this.estimating === ac) this.estimating = undefined;
+    }
+  }
+
   private async apply(p: ApplyParams): Promise<{ started: true }> {
     if (!p.selected.length) throw new FreezerError('NothingToFreeze', 'No file is selected: select at least one file to freeze.');
     const notListed = p.selected.find((f) => !this.listed.has(f));
@@ -246,6 +274,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.estimating?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
