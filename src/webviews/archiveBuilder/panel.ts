@@ -13,7 +13,8 @@ import { readSettings, updateSetting } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
 import { formatBytes } from '../shared/format';
-import { activityFraction, formatActivity } from '../../views/format';
+import { runWithProgress } from '../../platform/progress';
+import type { Transfers } from '../../views/transfers/transfers';
 import { renderHtml, webviewOptions } from '../shared/html';
 import { builderBody } from './markup';
 import {
@@ -260,7 +261,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       if (key.algorithm !== 'AES-256') throw new FreezerError('UnsupportedCipher', `New archives are encrypted with AES-256 keys; ${key.algorithm} keys can only read legacy archives.`);
     }
     const keyId = await keyForNewArchive(svc, this.deps.log, p.keyId);
-    startFreeze(svc, this.deps.log, {
+    startFreeze(svc, this.deps.log, this.deps.transfers, {
       vault: p.vault,
       sources: p.sources.length ? p.sources : p.selected,
       selectedFiles: p.selected,
@@ -285,26 +286,16 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
  * Runs the freeze in the background under a cancellable notification: the archive is in the Vaults
  * view as `building` at once (the service emits the change), and the panel does not wait for it.
  */
-export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, req: Omit<FreezeRequest, 'signal' | 'onProgress'>, manuallyExcluded: string[]): void {
-  void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Freezing "${req.name}"`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let lastPercent = 0;
-      let lastReport = 0;
+export function startFreeze(
+  svc: FreezerService, log: vscode.LogOutputChannel, transfers: Transfers, req: Omit<FreezeRequest, 'signal' | 'onProgress'>, manuallyExcluded: string[],
+): void {
+  // The same notification, bar and status-bar item as every other freeze (one bar across packing and uploading).
+  void runWithProgress(transfers, `Freezing "${req.name}"`,
+    async ({ signal, onProgress }) => {
       const full: FreezeRequest = {
         ...req,
-        signal: abort.signal,
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - lastReport < 250 && p.filesDone !== p.filesTotal) return;
-          lastReport = now;
-          // The same text and bar as every other freeze (one bar across packing and uploading).
-          const percent = Math.floor(activityFraction(p) * 100);
-          progress.report({ message: formatActivity(p), increment: Math.max(0, percent - lastPercent) });
-          lastPercent = Math.max(lastPercent, percent);
-        },
+        signal,
+        onProgress,
         // Remembered in the catalogue: later scans leave these files out (filter "manual exclusions").
         ...(manuallyExcluded.length ? { manualExclusions: manuallyExcluded } : {}),
       };
@@ -315,15 +306,13 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
         if (torn) void vscode.window.showWarningMessage(`Freezer: "${info.name}" is in vault ${info.vault}, but ${torn}`);
         else void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
       } catch (e) {
-        if (CancellationError.is(e) || abort.signal.aborted) {
+        if (CancellationError.is(e) || signal.aborted) {
           log.info(`Freezing "${req.name}" cancelled`);
           return;
         }
         const message = e instanceof Error ? e.message : String(e);
         log.error(`Freezing "${req.name}" failed: ${message}`);
         void vscode.window.showErrorMessage(`Freezer: ${message}`, 'Show Log').then((pick) => { if (pick) log.show(); });
-      } finally {
-        sub.dispose();
       }
     },
   );
