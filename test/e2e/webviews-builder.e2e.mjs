@@ -171,6 +171,8 @@ test('a click highlights a file; its check box, double-click and Space toggle it
   await frame.locator('#list').press('ArrowDown');
   const next = frame.locator('.vrow.active');
   const nextWas = await next.getAttribute('aria-selected');
+  // Screen readers follow the focused row.
+  assert.equal(await frame.locator('#list').getAttribute('aria-activedescendant'), await next.getAttribute('id'));
   await frame.locator('#list').press('Space');
   await frame.locator('.vrow.active').filter({ has: frame.locator(`[aria-checked="${nextWas === 'true' ? 'false' : 'true'}"]`) }).waitFor();
   await frame.locator('#list').press('Space');

@@ -243,6 +243,10 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
     try {
       const e = await estimateArchiveSize(files, { compression: p.compression, encrypted: p.encrypted, signal: ac.signal });
       return { bytes: e.bytes, sampledBytes: e.sampledBytes, sampledFiles: e.sampledFiles };
+    } catch (e) {
+      // Overtaken by a newer request (the user changed the selection): an answer, not a failure to log.
+      if (CancellationError.is(e) && ac.signal.aborted) return { bytes: 0, sampledBytes: 0, sampledFiles: 0, superseded: true };
+      throw e;
     } finally {
       if (this.estimating === ac) this.estimating = undefined;
     }

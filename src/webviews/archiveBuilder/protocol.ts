@@ -108,6 +108,8 @@ export interface SizeEstimateView {
   bytes: number;
   sampledBytes: number;
   sampledFiles: number;
+  /** A newer request cancelled this one: no figure (the webview waits for the newer answer). */
+  superseded?: true;
 }
 
 /** Webview → extension requests: method → params and result. */

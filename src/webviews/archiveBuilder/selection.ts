@@ -43,9 +43,8 @@ const NAMES: Array<[number, string]> = [
  */
 export function reasonLabel(reasons: number, hand: number, mask: number): string {
   const on = reasons & mask;
-  const names = NAMES.filter(([bit]) => on & bit).map(([, name]) => name);
-  if (hand === HAND.selected && names.length) names.push('kept by hand');
-  return names.join(', ').replace(/, kept by hand$/, ' · kept by hand');
+  const label = NAMES.filter(([bit]) => on & bit).map(([, name]) => name).join(', ');
+  return hand === HAND.selected && label ? `${label} · kept by hand` : label;
 }
 
 /**

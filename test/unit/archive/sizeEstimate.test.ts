@@ -106,6 +106,17 @@ describe('archive size estimate', () => {
     within(await frozenAndEstimated(tiny, 'none', false), 0.01, 'tiny, tar only');
   });
 
+  it('names too long for ustar, or not ASCII, get the PAX header the tar will hold', async () => {
+    const named = await writeSet('names', {
+      [`deep/${'x'.repeat(120)}.txt`]: Buffer.from('long name'),
+      [`${'d'.repeat(160)}/${'y'.repeat(90)}.txt`]: Buffer.from('long folder'),
+      'ünïcödé.txt': Buffer.from('accents'),
+      'short.txt': Buffer.from('short'),
+    });
+    const r = await frozenAndEstimated(named, 'none', false);
+    assert.equal(r.estimated, r.stored);
+  });
+
   it('stops sampling when its time is up (the first block is always read), and reads nothing for `none`', async () => {
     const files: EstimatedFile[] = (await selectedSources(commonRoot(textFiles), textFiles)).map((s) => ({ path: s.absolutePath, memberPath: s.memberPath, size: s.size }));
     const rushed = await estimateArchiveSize(files, { compression: 'zstd', encrypted: false, maxMs: -1 });

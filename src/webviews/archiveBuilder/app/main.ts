@@ -115,6 +115,9 @@ const list = new VirtualList(ui.list, ui.spacer, {
     el.className = `vrow${sel ? ' selected' : ' unselected'}${i === active ? ' active' : ''}${highlighted.has(i) ? ' highlighted' : ''}`;
     el.setAttribute('aria-selected', String(sel));
     el.title = p;
+    // Focus stays on the list; screen readers follow the focused row through aria-activedescendant.
+    el.id = `file-row-${i}`;
+    if (i === active) ui.list.setAttribute('aria-activedescendant', el.id);
     let check = el.firstElementChild as HTMLElement | null;
     if (!check) {
       for (const c of ['c-check', 'c-path', 'c-size', 'c-why', 'c-frozen']) {
@@ -246,7 +249,7 @@ function askEstimateSoon(): void {
       updateSummary();
     };
     rpc.call('estimateSize', { compression: (ui.compression.value || 'zstd') as Compression, encrypted: !!ui.key.value, sources, selected })
-      .then((r) => done(r.bytes), () => done(Number.NaN));
+      .then((r) => { if (!r.superseded) done(r.bytes); }, () => done(Number.NaN));
   }, 250);
 }
 
