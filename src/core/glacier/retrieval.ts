@@ -1,7 +1,7 @@
-import { InitiateJobCommand } from '@aws-sdk/client-glacier';
 import { FreezerError } from '../errors';
 import { MIB } from '../hash/treeHash';
 import { GlacierClients } from './clients';
+import { initiateJobOnce } from './jobToken';
 
 export type RetrievalTier = 'Expedited' | 'Standard' | 'Bulk';
 export const RETRIEVAL_TIERS: readonly RetrievalTier[] = ['Expedited', 'Standard', 'Bulk'];
@@ -59,29 +59,21 @@ export async function initiateArchiveRetrieval(clients: GlacierClients, req: Arc
     range = treeHashAlignedRange(req.range.start, req.range.end, req.archiveSize);
     if (range.start === 0 && range.end === req.archiveSize - 1) range = undefined;
   }
-  const out = await clients.glacier.send(new InitiateJobCommand({
-    accountId: clients.accountId,
-    vaultName: req.vault,
-    jobParameters: {
-      Type: 'archive-retrieval',
-      ArchiveId: req.archiveId,
-      Tier: req.tier,
-      Description: req.description,
-      SNSTopic: req.snsTopic,
-      RetrievalByteRange: range ? `${range.start}-${range.end}` : undefined,
-    },
-  }));
+  const out = await initiateJobOnce(clients, req.vault, {
+    Type: 'archive-retrieval',
+    ArchiveId: req.archiveId,
+    Tier: req.tier,
+    Description: req.description,
+    SNSTopic: req.snsTopic,
+    RetrievalByteRange: range ? `${range.start}-${range.end}` : undefined,
+  });
   if (!out.jobId) throw new FreezerError('JobFailed', `Glacier did not return a job id for the retrieval of archive ${req.archiveId}.`);
   return { jobId: out.jobId, range };
 }
 
 /** Starts a JSON inventory job for a vault. */
 export async function initiateInventoryRetrieval(clients: GlacierClients, req: { vault: string; snsTopic?: string; description?: string }): Promise<InitiatedJob> {
-  const out = await clients.glacier.send(new InitiateJobCommand({
-    accountId: clients.accountId,
-    vaultName: req.vault,
-    jobParameters: { Type: 'inventory-retrieval', Format: 'JSON', SNSTopic: req.snsTopic, Description: req.description },
-  }));
+  const out = await initiateJobOnce(clients, req.vault, { Type: 'inventory-retrieval', Format: 'JSON', SNSTopic: req.snsTopic, Description: req.description });
   if (!out.jobId) throw new FreezerError('JobFailed', `Glacier did not return a job id for the inventory of vault ${req.vault}.`);
   return { jobId: out.jobId };
 }

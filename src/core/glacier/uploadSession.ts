@@ -1,5 +1,4 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { JsonFileSessionStore } from '../storage/sessionStore';
 
 /** What is needed to resume a multipart upload after a crash: kept before the first part is sent. */
 export interface UploadSession {
@@ -29,73 +28,31 @@ export interface UploadSessionStore {
   delete(key: string): Promise<void>;
 }
 
-/**
- * Sessions in one JSON file, rewritten atomically (temp file + fsync + rename) so a kill at any
- * moment leaves either the old or the new state. Writes are serialised within the process.
- */
+/** Upload sessions in one JSON file, rewritten atomically (see JsonFileSessionStore). */
 export class JsonFileUploadSessionStore implements UploadSessionStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly store: JsonFileSessionStore;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.store = new JsonFileSessionStore(file);
+  }
 
-  async get(key: string): Promise<UploadSession | undefined> {
-    await this.queue.catch(() => undefined);
-    const all = await this.readAll();
-    const s = all[key];
-    return s ? { ...s, parts: { ...s.parts } } : undefined;
+  get(key: string): Promise<UploadSession | undefined> {
+    return this.store.get(key) as Promise<UploadSession | undefined>;
   }
 
   save(s: UploadSession): Promise<void> {
-    return this.update((all) => { all[s.key] = { ...s, parts: { ...s.parts } }; });
+    return this.store.save(s.key, s);
   }
 
   partDone(key: string, partIndex: number, treeHashHex: string): Promise<void> {
-    return this.update((all) => {
-      const s = all[key];
-      if (s) s.parts[partIndex] = treeHashHex;
-    });
+    return this.store.modify<UploadSession>(key, (s) => { s.parts[partIndex] = treeHashHex; });
   }
 
   completing(key: string, when: string): Promise<void> {
-    return this.update((all) => {
-      const s = all[key];
-      if (s) s.completing ??= when;
-    });
+    return this.store.modify<UploadSession>(key, (s) => { s.completing ??= when; });
   }
 
   delete(key: string): Promise<void> {
-    return this.update((all) => { delete all[key]; });
-  }
-
-  private update(change: (all: Record<string, UploadSession>) => void): Promise<void> {
-    const next = this.queue.catch(() => undefined).then(async () => {
-      const all = await this.readAll();
-      change(all);
-      await this.writeAll(all);
-    });
-    this.queue = next;
-    return next;
-  }
-
-  private async readAll(): Promise<Record<string, UploadSession>> {
-    try {
-      return JSON.parse(await fs.readFile(this.file, 'utf8')) as Record<string, UploadSession>;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw e;
-    }
-  }
-
-  private async writeAll(all: Record<string, UploadSession>): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fh = await fs.open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(all));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, this.file);
+    return this.store.delete(key);
   }
 }

@@ -9,6 +9,9 @@ import { initiateArchiveRetrieval, initiateInventoryRetrieval } from '../glacier
 import { knownSnapshots, readSnapshotFile, type SnapshotRef } from './catalogueSnapshotUpload';
 import type { ServiceContext } from './serviceContext';
 import type { Tier } from './types';
+import { bucketStore } from './bucketStores';
+import { rebuildFromManifests } from './manifestRebuild';
+import { keyLookup } from './restoreOperation';
 import { listVaults } from './vaultOperations';
 
 /**
@@ -134,14 +137,26 @@ const vaultSource: RebuildSource = {
   },
 };
 
-/** Per kind of store. Buckets: each archive's manifest (ColdStore.readManifest) gives its files, no restore needed. */
-const SOURCES: Record<'vault' | 'bucket', RebuildSource | undefined> = { vault: vaultSource, bucket: undefined };
+/** A bucket: each archive's manifest (STANDARD storage) gives its files back with one GET, so the rebuild is done at once. */
+const bucketSource: RebuildSource = {
+  async start(ctx, bucket, tier) {
+    const r = await rebuildFromManifests(ctx, bucket, bucketStore(ctx, bucket), keyLookup(ctx), ctx.lifetime.signal);
+    const now = new Date().toISOString();
+    const unreadable = r.unreadable.length
+      ? `; ${r.unreadable.length} archive(s) listed without their files (manifest unreadable: ${r.unreadable[0].reason})`
+      : '';
+    return {
+      store: bucket.name, kind: 'bucket', phase: 'done', tier, started: now, updated: now, jobs: [],
+      result: { archives: r.archives, files: r.files, newer: 0, gone: 0 },
+      message: `done: ${r.archives} archive(s) and ${r.files} file version(s) back from their manifests, no restore needed${unreadable}`,
+    };
+  },
+  afterInventory: async (_ctx, state) => state, // a bucket's rebuild waits on nothing
+  afterRetrieval: async (_ctx, state) => state,
+};
 
-function sourceOf(kind: 'vault' | 'bucket'): RebuildSource {
-  const s = SOURCES[kind];
-  if (!s) throw new FreezerError('RebuildUnsupported', `Rebuilding the catalogue of a ${kind} store is not available in this version.`);
-  return s;
-}
+const SOURCES: Record<'vault' | 'bucket', RebuildSource> = { vault: vaultSource, bucket: bucketSource };
+const sourceOf = (kind: 'vault' | 'bucket'): RebuildSource => SOURCES[kind];
 
 /**
  * Starts rebuilding the catalogue of `stores` (default: every vault of the region, as AWS lists them).

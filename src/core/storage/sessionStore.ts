@@ -34,6 +34,11 @@ export class JsonFileSessionStore implements SessionStore {
     return this.update((all) => { delete all[key]; });
   }
 
+  /** Read-modify-write of one key's state, serialised with every other write (nothing when absent). */
+  modify<T>(key: string, change: (state: T) => void): Promise<void> {
+    return this.update((all) => { if (all[key] !== undefined) change(all[key] as T); });
+  }
+
   private update(change: (all: Record<string, unknown>) => void): Promise<void> {
     const next = this.queue.catch(() => undefined).then(async () => {
       const all = await this.readAll();

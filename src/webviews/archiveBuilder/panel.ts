@@ -5,12 +5,13 @@ import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../
 import { CancellationError, FreezerError } from '../../core/errors';
 import { changedFilesWarning } from '../../core/service/changedFilesWarning';
 import type { FreezerService } from '../../core/service/service';
-import type { ActivityProgress, FreezeRequest, KeyInfo } from '../../core/service/types';
+import type { FreezeRequest, KeyInfo } from '../../core/service/types';
 import { keyForNewArchive } from '../../platform/encryptionChoice';
 import { readSettings, updateSetting } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
-import { formatBytes, formatDuration } from '../shared/format';
+import { formatBytes } from '../shared/format';
+import { activityFraction, formatActivity } from '../../views/format';
 import { renderHtml, webviewOptions } from '../shared/html';
 import { builderBody } from './markup';
 import {
@@ -250,13 +251,6 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
   }
 }
 
-function progressMessage(p: ActivityProgress): string {
-  const parts = [`${p.phase}`];
-  if (p.filesTotal) parts.push(`file ${p.filesDone} of ${p.filesTotal}`);
-  if (p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
-  if (p.etaSeconds !== undefined) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
-  return parts.join(' · ');
-}
 
 /**
  * Runs the freeze in the background under a cancellable notification: the archive is in the Vaults
@@ -277,10 +271,10 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
           const now = Date.now();
           if (now - lastReport < 250 && p.filesDone !== p.filesTotal) return;
           lastReport = now;
-          const percent = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0;
-          const phaseShare = p.phase === 'uploading' ? 50 + percent / 2 : percent / 2;
-          progress.report({ message: progressMessage(p), increment: Math.max(0, phaseShare - lastPercent) });
-          lastPercent = Math.max(lastPercent, phaseShare);
+          // The same text and bar as every other freeze (one bar across packing and uploading).
+          const percent = Math.floor(activityFraction(p) * 100);
+          progress.report({ message: formatActivity(p), increment: Math.max(0, percent - lastPercent) });
+          lastPercent = Math.max(lastPercent, percent);
         },
         // Remembered in the catalogue: later scans leave these files out (filter "manual exclusions").
         ...(manuallyExcluded.length ? { manualExclusions: manuallyExcluded } : {}),

@@ -78,4 +78,31 @@ describe('freezer catalogue rebuild', () => {
     }
     assert.equal(fs.readFileSync(restored()!, 'utf8'), 'v2');
   });
+
+  it('rebuilds a bucket store at once from its manifests: no job, no restore, every archive with its files', async () => {
+    const store = 's3://rebuild-cold/laptop';
+    json(await cli(['bucket', 'create', store, '--json']));
+    json(await cli(['freeze', src, '--store', store, '--json']));
+    fs.writeFileSync(path.join(src, 'notes.txt'), 'v3');
+    json(await cli(['freeze', src, '--store', store, '--json']));
+    const listing = async () => json<any[]>(await cli(['archives', store, '--json']))
+      .map((a) => ({ name: a.name, files: a.fileCount, id: a.glacierId, cls: a.storageClass })).sort((x, y) => x.name.localeCompare(y.name));
+    const before = await listing();
+    assert.equal(before.length, 2);
+
+    for (const f of fs.readdirSync(home)) if (f.startsWith('freezer.db')) fs.rmSync(path.join(home, f), { recursive: true, force: true });
+    assert.equal((await cli(['catalogue', 'acknowledge'])).code, 0);
+    // The new catalogue knows no bucket: the user adds it back, then rebuilds it.
+    json(await cli(['bucket', 'add', store, '--json']));
+    const [s] = json<any[]>(await cli(['catalogue', 'rebuild', store, '--yes', '--json']));
+    assert.equal(s.phase, 'done', s.message);
+    assert.equal(s.kind, 'bucket');
+    assert.deepEqual(s.jobs, [], 'no retrieval or inventory job: the manifests are in STANDARD');
+    assert.deepEqual(await listing(), before);
+    const jobs = json<any[]>(await cli(['jobs', '--json']));
+    assert.equal(jobs.filter((j) => j.action === 'ArchiveRetrieval').length, 0, 'nothing restored');
+    // Browsable again: the latest notes.txt is planned from the rebuilt catalogue.
+    const plan = await cli(['plan', path.join(src, 'notes.txt')]);
+    assert.equal(plan.code, 0, plan.stderr);
+  });
 });
