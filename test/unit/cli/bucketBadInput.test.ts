@@ -10,26 +10,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
-import { prepareCli, runCli, tempDir, type CliResult } from './cliHarness';
+import type { EmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
+import { okJson as json, startCliHome, type CliHome } from './cliHarness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const BUCKET = 'freezer-good';
 const STORE = `s3://${BUCKET}/laptop`;
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-const json = <T = any>(r: CliResult): T => {
-  assert.equal(r.code, 0, `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-};
 
 describe('freezer binary: bad input on bucket stores (local endpoint)', () => {
+  let h: CliHome;
   let ep: EmbeddedEndpoint;
   let s3: S3Client;
   let root: string;
   let home: string;
   let src: string;
   let plain: string;
-  const cli = (args: string[], cwd = home) => runCli(args, { cwd });
+  const cli = (args: string[], cwd = home) => h.cli(args, cwd);
   /** A second machine: its own catalogue, the same endpoint, and (optionally) this machine's keys. */
   const machine = (name: string, keys: boolean): string => {
     const d = path.join(root, name);
@@ -44,15 +41,10 @@ describe('freezer binary: bad input on bucket stores (local endpoint)', () => {
   const keysOf = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
 
   before(async () => {
-    await prepareCli();
-    root = tempDir('freezer-bucket-bad-');
-    ep = await startEmbeddedEndpoint({ dir: path.join(root, 'endpoint') });
+    h = await startCliHome({ config: { 'segment-size': '5MiB' } });
+    ({ ep, root, home } = h);
     ep.endpoint!.s3.addForeignBucket('someone-elses-bucket');
     s3 = new S3Client({ endpoint: ep.url, region: ep.glacierConfigPatch.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    home = path.join(root, 'home');
-    fs.mkdirSync(home);
-    const p = ep.glacierConfigPatch;
-    fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({ endpoint: p.endpoint, queue: p.queueUrl, 'poll-time': 1, 'segment-size': '5MiB' }));
     src = path.join(root, 'src', 'sealed');
     fs.mkdirSync(src, { recursive: true });
     fs.writeFileSync(path.join(src, 'a.bin'), randomBytes(3 * 1024 * 1024));
@@ -63,7 +55,7 @@ describe('freezer binary: bad input on bucket stores (local endpoint)', () => {
   });
   after(async () => {
     s3?.destroy();
-    await ep?.close();
+    await h?.close();
   });
 
   it('a bucket name AWS would refuse is refused with the rule it breaks, before any request; nothing is recorded', async () => {
