@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openWorkbench } from './support.mjs';
 import { answerFileDialog, baseSettings } from './webviews/helpers.mjs';
-import { clearToasts, contextMenu, expandRow, freezeFromExplorer, pick, showContainer, toast, until, viewRow, widenSidebar, writeRandomFiles, withFailureShot, input } from './journeys/helpers.mjs';
+import { chooseFolder, clearToasts, contextMenu, expandRow, freezeFromExplorer, pick, showContainer, toast, until, viewRow, widenSidebar, writeRandomFiles, withFailureShot, input } from './journeys/helpers.mjs';
 
 const MIB = 1024 * 1024;
 const FILES = 12;
@@ -99,12 +99,33 @@ test('a freeze shows one bar from packing through uploading, files while packing
   await clearToasts(page);
 }));
 
-test('a restore of a retrieved archive shows downloaded bytes of the total, then the files restored', () => withFailureShot(() => wb, 'progress-restore', async () => {
+test('a restore from a frozen archive that completes later ends with "Restored N files into …" and Open Folder', () => withFailureShot(() => wb, 'progress-later', async () => {
   await contextMenu(page, archiveRow(/liquid · /).first(), 'Disconnect');
   await page.getByRole('button', { name: 'Delete Local File' }).click();
   await archiveRow(/frozen · /).first().waitFor();
-  await contextMenu(page, archiveRow(/frozen · /).first(), 'Retrieve');
+  const target = path.join(wb.scratch, 'restored-later');
+  fs.mkdirSync(target);
+  await contextMenu(page, archiveRow(/frozen · /).first(), 'Restore Whole Archive');
+  // The tier pick follows the folder dialog at once.
+  await chooseFolder(page, target, /Restore/);
   await pick(page, 'Expedited');
+  await toast(page, /is frozen: retrieval started \(Expedited\)/).first().waitFor({ timeout: 30000 });
+  await clearToasts(page);
+  // Job → download → restore, with nobody asking: it ends as an immediate restore does.
+  const done = toast(page, new RegExp(`Restored ${FILES} files into ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)).first();
+  await done.waitFor({ timeout: 90000 });
+  await done.getByRole('button', { name: 'Open Folder' }).waitFor();
+  await wb.shot('progress-later-restored');
+  const n = fs.readdirSync(target, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  assert.equal(n, FILES);
+  await clearToasts(page);
+  await archiveRow(/liquid · /).first().waitFor({ timeout: 30000 });
+}));
+
+test('a restore of a retrieved archive shows downloaded bytes of the total, then the files restored', () => withFailureShot(() => wb, 'progress-restore', async () => {
+  // The retrieval of the test before is still downloadable: without its local file the archive is melted.
+  await contextMenu(page, archiveRow(/liquid · /).first(), 'Disconnect');
+  await page.getByRole('button', { name: 'Delete Local File' }).click();
   await archiveRow(/melted/).first().waitFor({ timeout: 60000 });
   await clearToasts(page);
   await page.evaluate(() => { window.__statusTexts.length = 0; window.__toastTexts.length = 0; });
