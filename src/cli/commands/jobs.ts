@@ -11,8 +11,16 @@ export function jobRows(jobs: JobInfo[]): string[] {
   return table(['JOB', 'VAULT', 'ACTION', 'ARCHIVE', 'TIER', 'STATUS', 'CREATED', 'DONE'], jobs.map((j) => [
     j.id.length > 20 ? `${j.id.slice(0, 18)}…` : j.id, j.vault, j.action === 'ArchiveRetrieval' ? 'retrieval' : 'inventory',
     j.archiveName ?? (j.archiveId !== undefined ? String(j.archiveId) : '-'), j.tier ?? '-', j.status,
-    j.createdAt.slice(0, 19).replace('T', ' '), j.notApplied ? 'NOT APPLIED' : j.executedAt ? `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}` : 'no',
+    j.createdAt.slice(0, 19).replace('T', ' '), done(j),
   ]));
+}
+
+/** What became of a completed job: a restore that ran later says what it restored, as the extension does. */
+function done(j: JobInfo): string {
+  if (j.notApplied) return 'NOT APPLIED';
+  if (!j.executedAt) return 'no';
+  if (j.statusMessage?.startsWith('Restored ')) return j.statusMessage;
+  return `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}`;
 }
 
 export const retrieveCommand: Command = {

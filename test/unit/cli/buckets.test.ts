@@ -74,6 +74,7 @@ describe('freezer binary on bucket stores', () => {
     assert.ok(jobs.some((j: any) => j.status === 'Succeeded' && j.executedAt), JSON.stringify(jobs));
     // A restore that completed later says what it restored, as a vault's does (the extension announces it).
     assert.ok(jobs.some((j: any) => j.statusMessage === `Restored 1 file into ${out}`), JSON.stringify(jobs));
+    assert.match((await cli(['jobs'])).stdout, new RegExp(`Restored 1 file into ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
     assert.equal(sha(path.join(out, 'notes.txt')), sha(notes));
 
     const rm = await cli(['archive', 'remove', String(id)]);
