@@ -50,6 +50,8 @@ export class Output {
     let lastPct = -1;
     let lastPhase = '';
     let drawn = false;
+    // A plain line held back by the throttle: end() prints it, so the last line is the final state.
+    let held: string | undefined;
     const fn = (p: ActivityProgress) => {
       // The whole operation's share (the same figure the extension's bars show); the text tells the phase's own.
       const pct = Math.floor(overallFraction(p) * 100);
@@ -66,18 +68,25 @@ export class Output {
         drawn = true;
       } else {
         // Plain lines: at most one per 10 %, per 5 s or per phase, so logs stay readable.
+        const line = scrub(escapeControl(`${label}: ${pct}% ${p.phase} ${describeProgress(p)}`));
         const step = Math.floor(pct / 10);
-        if (step === lastPct && p.phase === lastPhase && now - lastLine < 5000) return;
+        if (step === lastPct && p.phase === lastPhase && now - lastLine < 5000) {
+          held = line;
+          return;
+        }
+        held = undefined;
         lastPct = step;
         lastPhase = p.phase;
         lastLine = now;
-        this.err.write(scrub(escapeControl(`${label}: ${pct}% ${p.phase} ${describeProgress(p)}`)) + '\n');
+        this.err.write(line + '\n');
       }
     };
     return Object.assign(fn, {
       end: () => {
         if (drawn) this.err.write('\n');
+        if (held) this.err.write(held + '\n');
         drawn = false;
+        held = undefined;
       },
     });
   }

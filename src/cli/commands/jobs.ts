@@ -62,7 +62,7 @@ export const retrieveCommand: Command = {
     const estimate = await svc.estimateRetrieval(a.id);
     const tier = await chooseTier(ctx, priceLines(`archive ${a.id} "${a.name}"`, estimate), { tier: str(args.values.tier), yes: Boolean(args.values.yes) });
     const cost = estimate.tiers.find((t) => t.tier === tier);
-    ctx.out.note(`Starting a ${tier} retrieval${cost ? ` (estimated $${cost.costUsd.toFixed(4)}, typically ${cost.typicalHours})` : ''}.`, true);
+    ctx.out.note(`Starting ${/^[AEIOU]/.test(tier) ? 'an' : 'a'} ${tier} retrieval${cost ? ` (estimated $${cost.costUsd.toFixed(4)}, typically ${cost.typicalHours})` : ''}.`, true);
     const job = await svc.retrieveArchive(a.id, tier, to ? { restoreTo: path.resolve(to) } : undefined);
     ctx.out.result({ job, estimate }, () => [
       `Retrieval of archive ${a.id} "${a.name}" (${formatBytes(estimate.sizeBytes)}) started: job ${job.id}, tier ${tier}.`,

@@ -70,7 +70,7 @@ describe('freezer binary: progress lines', () => {
   it('a restore of a retrieved archive shows the download in bytes, then the files restored', async () => {
     const [a] = JSON.parse(ok(await cli(['archives', 'p', '--json'])).stdout);
     ok(await cli(['archive', 'disconnect', String(a.id)]));
-    ok(await cli(['retrieve', String(a.id), '--tier', 'Expedited']));
+    assert.match(ok(await cli(['retrieve', String(a.id), '--tier', 'Expedited'])).stderr, /Starting an Expedited retrieval/);
     const out = path.join(home, 'out');
     const r = ok(await cli(['restore', String(a.id), '--to', out]));
     assert.match(r.stdout, new RegExp(`Restored ${FILES} files into ${out.replace(/[/\\^$.*+?()[\]{}|-]/g, '\\$&')}`));
@@ -87,6 +87,8 @@ describe('freezer binary: progress lines', () => {
       assert.match(l.rest, new RegExp(`file \\d of ${FILES}`), `restoring counts files: ${l.rest}`);
       assert.ok(l.pct >= 50, 'restoring is the second half');
     }
+    // The last line is the end state, even when the throttle held it back ("file 0 of 4" at 100 % was printed last).
+    assert.match(rest[rest.length - 1].rest, new RegExp(`^file ${FILES} of ${FILES},`), r.stderr);
     assert.deepEqual(lines.map((l) => l.pct), lines.map((l) => l.pct).sort((x, y) => x - y), `never goes back:\n${r.stderr}`);
     assert.equal(lines[lines.length - 1].pct, 100);
   });
