@@ -95,6 +95,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       keyStore: lockedKeyStore(fileKeyStore(s.keys), s.keys),
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
+      ...(s.segmentSize ? { segmentSize: s.segmentSize } : {}),
     });
     // Every command says so while the catalogue is a new one in place of a damaged one.
     const notice = opts.quietCatalogueNotice ? undefined : await svc.catalogueNotice().catch(() => undefined);
