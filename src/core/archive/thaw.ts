@@ -119,7 +119,7 @@ export async function thawArchive(opts: ThawOptions): Promise<RestoredFile[]> {
       expectedSha256: opts.expectedSha256,
       signal,
       onEntry: (m) => progress.update({ currentFile: m }),
-      onRestored: () => progress.update({ filesDone: ++filesDone }),
+      onRestored: (f) => { if (f.type !== 'directory') progress.update({ filesDone: ++filesDone }); },
     }).then((r) => {
       progress.update({ filesDone, currentFile: '', bytesDone: bytesRead }, true);
       return r;
@@ -211,7 +211,7 @@ async function thawIndexed(file: string, size: number, opts: ThawOptions, progre
         expectedSha256: opts.expectedSha256,
         signal: opts.signal,
         onEntry: (m) => progress.update({ currentFile: m }),
-        onRestored: () => progress.update({ filesDone: ++filesDone }),
+        onRestored: (f) => { if (f.type !== 'directory') progress.update({ filesDone: ++filesDone }); },
       });
       progress.update({ filesDone, currentFile: '', bytesDone: size }, true);
       return r;

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import tar from 'tar-stream';
 import { freezeArchive, type FreezeProgress } from '../../../src/core/archive/freeze';
 import { tarHeaderFor } from '../../../src/core/archive/tarHeader';
-import { thawArchive } from '../../../src/core/archive/thaw';
+import { thawArchive, type ThawProgress } from '../../../src/core/archive/thaw';
 import { generateKey } from '../../../src/core/crypto/keys';
 import { makeTree, rmrf, snapshot, tempDir } from './helpers';
 
@@ -40,6 +40,15 @@ describe('freeze behaviour', () => {
     assert.equal(last.bytesDone, fileBytes);
     assert.equal(last.etaSeconds, 0);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i].bytesDone >= seen[i - 1].bytesDone && seen[i].filesDone >= seen[i - 1].filesDone);
+  });
+
+  it('thaw counts files only too: folders do not make "file N of M" pass M', async () => {
+    const res = await freezeArchive({ files: [tree], output: path.join(work, 'count.frz'), name: 'count' });
+    const files = res.members.filter((m) => m.type === 'file').length;
+    const seen: ThawProgress[] = [];
+    await thawArchive({ input: res.output, to: path.join(work, 'count-out'), filesTotal: files, onProgress: (p) => seen.push(p) });
+    assert.equal(seen.at(-1)!.filesDone, files);
+    for (const p of seen) assert.ok(p.filesDone <= p.filesTotal, `file ${p.filesDone} of ${p.filesTotal}`);
   });
 
   it('cancelling leaves no output and no partial file behind', async () => {
