@@ -93,13 +93,30 @@ export async function startBucketRestore(
   const plan = await store.planRestore(await archiveRef(ctx, a), range);
   const priced = price(v, a, plan, o.days);
   ctx.log.info('Restore plan for archive %d%s: %s', a.id, one ? ` (${one})` : '', describeRestorePlan(priced).join(' '));
-  const ticket = await store.requestRestore(plan, { tier: o.tier, days: priced.days });
-  const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
-    jobId: ticket.id, vaultId: v.id, archiveId: a.id, action: 'ArchiveRetrieval', tier: o.tier, status: 'InProgress', ticket,
-    byteRange: range ? `${plan.range.start}-${plan.range.end}` : null,
-    restoreTarget: o.restoreTo ? path.resolve(o.restoreTo) : null,
-    description: encodePlan({ members: o.members, flatten: o.flatten, ...(o.onExisting ? { onExisting: o.onExisting } : {}) }),
-  }));
+  let recorded: string | undefined;
+  let ticket: StoreTicket;
+  try {
+    ticket = await store.requestRestore(plan, {
+      tier: o.tier, days: priced.days,
+      // Recorded before the first RestoreObject: its completion event may come before the last is sent.
+      onTicket: async (t) => {
+        await ctx.catalogue.write((tx) => tx.upsertJob({
+          jobId: t.id, vaultId: v.id, archiveId: a.id, action: 'ArchiveRetrieval', tier: o.tier, status: 'InProgress', ticket: t,
+          byteRange: range ? `${plan.range.start}-${plan.range.end}` : null,
+          restoreTarget: o.restoreTo ? path.resolve(o.restoreTo) : null,
+          description: encodePlan({ members: o.members, flatten: o.flatten, ...(o.onExisting ? { onExisting: o.onExisting } : {}) }),
+        }));
+        recorded = t.id;
+      },
+    });
+  } catch (e) {
+    // Not all requested: nothing pending is left behind (the caller may offer another tier).
+    const id = recorded;
+    if (id) await ctx.catalogue.write((tx) => tx.removeJob(id)).catch(() => undefined);
+    throw e;
+  }
+  // Only the ticket: a listening process may have completed the job meanwhile.
+  const rec = await ctx.catalogue.write((tx) => tx.updateJob(ticket.id, { ticket }));
   ctx.emit('jobs', 'archives');
   ctx.log.info('Requested a %s restore %s of %d segment object(s) (%d bytes) of archive %d from %s',
     o.tier, ticket.id, plan.units.length, plan.bytesRestored, a.id, v.name);
