@@ -19,6 +19,12 @@ import { addBucket } from './bucketOperations';
 import { closeBucketStores } from './bucketStores';
 
 /** Background work dispose() waits for; its failures are logged, not thrown. */
+/** A restore whose objects were restored already (S3 answered 200) is complete at once: restore now. */
+function applyIfRestored<R extends { status: string; job?: { id: string; status: string } }>(ctx: ServiceContext, r: R): R {
+  if (r.status === 'retrieving' && r.job?.status === 'Succeeded') track(ctx, jobs.applyIfComplete(ctx, r.job.id));
+  return r;
+}
+
 function track(ctx: ServiceContext, p: Promise<void>): void {
   const run = p.catch((e: unknown) => { if (!ctx.lifetime.signal.aborted) ctx.log.warn('%s', (e as Error)?.message ?? String(e)); });
   ctx.watchers.add(run);
@@ -81,7 +87,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
       return job;
     },
     downloadArchive: (id, o) => ctx.track(() => archives.downloadArchive(ctx, id, o)),
-    restore: (req) => ctx.track(() => restore(ctx, req)),
+    restore: (req) => ctx.track(async () => applyIfRestored(ctx, await restore(ctx, req))),
 
     listJobs: (vault) => jobs.listJobs(ctx, vault),
     refreshJobs: () => jobs.refreshJobs(ctx),
@@ -89,7 +95,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
 
     listFrozen: (folder) => frozen.listFrozen(ctx, folder),
     listVersions: (p) => frozen.listVersions(ctx, p),
-    restoreFileVersion: (v, to, o) => ctx.track(() => restoreFileVersion(ctx, v, to, o)),
+    restoreFileVersion: (v, to, o) => ctx.track(async () => applyIfRestored(ctx, await restoreFileVersion(ctx, v, to, o))),
 
     listKeys: () => keys.listKeys(ctx),
     createKey: (algorithm, label) => keys.createKey(ctx, algorithm, label),

@@ -44,6 +44,8 @@ export interface ServiceOptions {
    * Retrievals started with a restore target are always downloaded and restored.
    */
   autoDownload?: boolean;
+  /** Days an S3 restore keeps its restored copy (1–30; default DEFAULT_RESTORE_DAYS, 3). */
+  restoreDays?: number;
   /** DescribeJob polling interval of `watchJobs` when no queue is configured (default 15 min). */
   jobPollIntervalMs?: number;
   /** S3 settings for bucket stores; default: the Glacier settings' region, endpoint and credentials. */
