@@ -10,6 +10,7 @@ import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
 import * as keys from './keyOperations';
 import { importLegacyDatabase } from './legacyImportOperation';
+import { deleteIncompleteUploads, listIncompleteUploads } from './incompleteUploads';
 import { restore, restoreFileVersion } from './restoreOperation';
 import { effectiveFilters, scanSelection } from './selection';
 import type { FreezerService, ServiceOptions } from './service';
@@ -64,6 +65,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     listVaults: () => vaults.listVaults(ctx),
     createVault: (name) => vaults.createVault(ctx, name),
     removeVault: (name) => vaults.removeVault(ctx, name),
+    listIncompleteUploads: (store, signal) => listIncompleteUploads(ctx, store, signal),
+    deleteIncompleteUploads: (store, age, signal) => ctx.track(() => deleteIncompleteUploads(ctx, store, age, signal)),
     requestInventory: (vault) => vaults.requestInventory(ctx, vault),
     addBucket: (location, o) => addBucket(ctx, location, o),
 
