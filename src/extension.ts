@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): FreezerApi {
   const views = registerViews(context, host);
   const catalogueNotice = new CatalogueNoticeUi(host);
   context.subscriptions.push(catalogueNotice, ...registerCommands({ host, secrets, log, catalogueNotice, ...views }));
-  registerWebviews(context, { host, secrets, log });
+  registerWebviews(context, { host, secrets, log, transfers: views.transfers });
   log.info(`Freezer ${context.extension.packageJSON.version} activated`);
   const h = host;
   return { log, host: h, views, catalogueNotice, ready: () => h.ready() };

@@ -90,10 +90,12 @@ export function sourceTreeSet(root: string, scale: number): DataSet {
   let bytes = 0;
   const tb = textBlock(8 * MiB, 11, CODE);
   const n = Math.max(20, Math.round(20_000 * scale));
+  // 25 packages × 40 modules: each folder is made the first time a file lands in it.
+  const made = new Set<string>();
   for (let i = 0; i < n; i++) {
     const size = 200 + ((i * 7919) % 8000);
     const dir = path.join(root, `pkg${i % 25}`, 'src', `mod${Math.floor(i / 100) % 40}`);
-    if (i < 1000) fs.mkdirSync(dir, { recursive: true });
+    if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
     const off = (i * 104729) % (tb.length - size);
     fs.writeFileSync(path.join(dir, `file${i}.ts`), tb.subarray(off, off + size));
     bytes += size;

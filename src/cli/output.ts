@@ -1,3 +1,4 @@
+import { countsFiles, overallFraction } from '../core/service/phasePlan';
 import type { ActivityProgress } from '../core/service/types';
 import { escapeControl } from '../core/log';
 import { scrub } from './secrets';
@@ -47,9 +48,13 @@ export class Output {
     const tty = Boolean(this.err.isTTY) && !process.env.CI;
     let lastLine = 0;
     let lastPct = -1;
+    let lastPhase = '';
     let drawn = false;
+    // A plain line held back by the throttle: end() prints it, so the last line is the final state.
+    let held: string | undefined;
     const fn = (p: ActivityProgress) => {
-      const pct = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : p.filesTotal > 0 ? Math.floor((p.filesDone / p.filesTotal) * 100) : 0;
+      // The whole operation's share (the same figure the extension's bars show); the text tells the phase's own.
+      const pct = Math.floor(overallFraction(p) * 100);
       const now = Date.now();
       if (tty) {
         if (now - lastLine < 100 && pct !== 100) return;
@@ -57,23 +62,31 @@ export class Output {
         const width = 24;
         const filled = Math.round((pct / 100) * width);
         const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-        const text = `${label} ${p.phase} ${bar} ${pct}% ${describeProgress(p)}`;
+        const text = `${label} ${bar} ${pct}% ${p.phase} ${describeProgress(p)}`;
         const cols = this.err.columns || 100;
         this.err.write(`\r${scrub(escapeControl(text)).slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length + 8))}`);
         drawn = true;
       } else {
-        // Plain lines: at most one per 10 % or per 5 s, so logs stay readable.
+        // Plain lines: at most one per 10 %, per 5 s or per phase, so logs stay readable.
+        const line = scrub(escapeControl(`${label}: ${pct}% ${p.phase} ${describeProgress(p)}`));
         const step = Math.floor(pct / 10);
-        if (step === lastPct && now - lastLine < 5000) return;
+        if (step === lastPct && p.phase === lastPhase && now - lastLine < 5000) {
+          held = line;
+          return;
+        }
+        held = undefined;
         lastPct = step;
+        lastPhase = p.phase;
         lastLine = now;
-        this.err.write(scrub(escapeControl(`${label}: ${p.phase} ${pct}% ${describeProgress(p)}`)) + '\n');
+        this.err.write(line + '\n');
       }
     };
     return Object.assign(fn, {
       end: () => {
         if (drawn) this.err.write('\n');
+        if (held) this.err.write(held + '\n');
         drawn = false;
+        held = undefined;
       },
     });
   }
@@ -87,7 +100,7 @@ const jsonSafe = (text: string): string => text.replace(/[\u007f-\u009f\u2028\u2
 
 function describeProgress(p: ActivityProgress): string {
   const parts: string[] = [];
-  if (p.filesTotal > 0) parts.push(`file ${p.filesDone} of ${p.filesTotal}`);
+  if (countsFiles(p)) parts.push(`file ${Math.min(p.filesDone, p.filesTotal)} of ${p.filesTotal}`);
   if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
   if (p.bytesPerSecond) parts.push(`${formatBytes(p.bytesPerSecond)}/s`);
   if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds)) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);

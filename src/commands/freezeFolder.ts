@@ -48,7 +48,8 @@ export const freezeFolder: FreezerCommand = {
     const vaultNode = (await deps.vaults.vaultNodes()).find((n) => 'vault' in n && n.vault.name === vault.name);
     if (vaultNode && deps.vaultsView.visible) void Promise.resolve(deps.vaultsView.reveal(vaultNode, { expand: true })).catch(() => undefined);
     // A key (or null) given by a script is its choice; otherwise the default key, asking when there is none.
-    const keyId = opts.keyId !== undefined ? opts.keyId : await keyForNewArchive(svc, deps.log, settings.defaultKeyId || undefined);
+    // The default key is the catalogue's (as for the builder and the CLI), never a copy in VS Code settings.
+    const keyId = opts.keyId !== undefined ? opts.keyId : await keyForNewArchive(svc, deps.log, undefined);
     const archive = await runWithProgress(deps.transfers, `Freezing ${label} into ${vault.name}`, ({ signal, onProgress }) => svc.freeze({
       vault: vault.name,
       sources,

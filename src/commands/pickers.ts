@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { CancellationError, FreezerError } from '../core/errors';
 import type { ArchiveInfo, ArchiveState, FileVersion, RetrievalEstimate, Tier, VaultInfo } from '../core/service/types';
 import { FileVersionNode, FrozenFileNode, FrozenFolderNode } from '../views/files/frozenNodes';
-import { ROOT } from '../views/files/frozenFilesTree';
 import { formatBytes, formatDate, formatUsd, STATE_LABELS } from '../views/format';
 import { ArchiveNode } from '../views/vaults/archiveNode';
 import { VaultNode } from '../views/vaults/vaultNode';
 import type { CommandDeps } from './deps';
+import { pickFrozenPath } from './frozenPathPicker';
 
 /** Resolves an argument (tree node, name, nothing) to a vault, asking when there is none. */
 export async function resolveVault(deps: CommandDeps, arg: unknown, placeHolder = 'Choose a vault'): Promise<VaultInfo> {
@@ -150,7 +150,7 @@ export async function resolveFileVersion(deps: CommandDeps, arg: unknown): Promi
   const svc = await deps.host.ready();
   if (arg && typeof arg === 'object' && 'memberPath' in arg && 'archiveId' in arg) return arg as FileVersion;
   let path = arg instanceof FrozenFileNode ? arg.path : typeof arg === 'string' ? arg : undefined;
-  if (path === undefined) path = await browseFrozen(deps, 'file');
+  if (path === undefined) path = await pickFrozenPath(svc, 'file');
   const versions = (await svc.listVersions(path)).sort((a, b) => b.frozenAt.localeCompare(a.frozenAt));
   if (!versions.length) throw new FreezerError('NotFound', `No frozen version of ${path}.`);
   if (versions.length === 1) return versions[0];
@@ -166,28 +166,5 @@ export async function resolveFileVersion(deps: CommandDeps, arg: unknown): Promi
 export async function resolveFrozenFolder(deps: CommandDeps, arg: unknown): Promise<string> {
   if (arg instanceof FrozenFolderNode) return arg.path;
   if (typeof arg === 'string') return arg;
-  return browseFrozen(deps, 'folder');
-}
-
-/** Walks the frozen hierarchy in a QuickPick, one folder level at a time. */
-async function browseFrozen(deps: CommandDeps, want: 'file' | 'folder'): Promise<string> {
-  const svc = await deps.host.ready();
-  let folder = ROOT;
-  for (;;) {
-    const entries = await svc.listFrozen(folder);
-    type Item = vscode.QuickPickItem & { path?: string; step?: 'folder' | 'file' | 'up' | 'this' };
-    const items: Item[] = [];
-    if (folder !== ROOT) items.push({ label: '$(arrow-up) ..', step: 'up' });
-    if (want === 'folder' && folder !== ROOT) items.push({ label: `$(check) Restore ${folder}`, step: 'this', path: folder });
-    for (const e of entries) {
-      if (e.kind === 'folder') items.push({ label: `$(folder) ${e.name}`, description: `${e.fileCount} files`, path: e.path, step: 'folder' });
-      else if (want === 'file') items.push({ label: `$(file) ${e.name}`, description: `${e.versionCount} versions`, path: e.path, step: 'file' });
-    }
-    if (!entries.length && folder === ROOT) throw new FreezerError('NothingFrozen', 'Nothing is frozen yet.');
-    const pick = await vscode.window.showQuickPick(items, { title: folder, placeHolder: want === 'file' ? 'Choose a frozen file' : 'Choose a frozen folder' });
-    if (!pick) throw new CancellationError();
-    if (pick.step === 'up') folder = folder.replace(/\/[^/]*\/?$/, '') || ROOT;
-    else if (pick.step === 'folder') folder = pick.path as string;
-    else return pick.path as string;
-  }
+  return pickFrozenPath(await deps.host.ready(), 'folder');
 }

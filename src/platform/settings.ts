@@ -21,7 +21,6 @@ export interface FreezerSettings {
   defaultCompression: Compression;
   backupFilterPatterns: string[];
   exclusionPaths: string[];
-  defaultKeyId: string;
   /** The user chose "Always Freeze Unencrypted" when Freezer had no key: no more asking. */
   allowUnencrypted: boolean;
   fileDecorations: boolean;
@@ -49,7 +48,6 @@ const DEFAULTS: FreezerSettings = {
   defaultCompression: 'zstd',
   backupFilterPatterns: [],
   exclusionPaths: [],
-  defaultKeyId: '',
   allowUnencrypted: false,
   fileDecorations: true,
   pageSize: 100,

@@ -1,3 +1,4 @@
+import { countsFiles, overallFraction } from '../core/service/phasePlan';
 import type { ActivityProgress, ArchiveState } from '../core/service/types';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -39,10 +40,15 @@ const PHASES: Record<ActivityProgress['phase'], string> = {
   scanning: 'Scanning', hashing: 'Hashing', packing: 'Packing', uploading: 'Uploading', downloading: 'Downloading', restoring: 'Restoring',
 };
 
+/** "Packing", "Downloading": the phase a report is in. */
+export function phaseLabel(p: ActivityProgress): string {
+  return PHASES[p.phase] ?? p.phase;
+}
+
 /** "Packing file 3 of 10 · 1.2 MiB of 4.0 MiB · 3.1 MiB/s · ETA 0:01". */
 export function formatActivity(p: ActivityProgress): string {
   const parts = [PHASES[p.phase] ?? p.phase];
-  if (p.filesTotal > 0) parts[0] += ` file ${Math.min(p.filesDone + (p.filesDone < p.filesTotal ? 1 : 0), p.filesTotal)} of ${p.filesTotal}`;
+  if (countsFiles(p)) parts[0] += ` file ${Math.min(p.filesDone + (p.filesDone < p.filesTotal ? 1 : 0), p.filesTotal)} of ${p.filesTotal}`;
   const out = [parts[0]];
   if (p.bytesTotal > 0) out.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
   if (p.bytesPerSecond) out.push(`${formatBytes(p.bytesPerSecond)}/s`);
@@ -50,12 +56,8 @@ export function formatActivity(p: ActivityProgress): string {
   return out.join(' · ');
 }
 
-/** Fraction done in [0, 1], by bytes when known, else by files. */
-export function activityFraction(p: ActivityProgress): number {
-  if (p.bytesTotal > 0) return Math.min(1, p.bytesDone / p.bytesTotal);
-  if (p.filesTotal > 0) return Math.min(1, p.filesDone / p.filesTotal);
-  return 0;
-}
+/** Fraction done in [0, 1] of the whole operation (all its phases), as every bar shows it. */
+export const activityFraction = overallFraction;
 
 export const STATE_LABELS: Record<ArchiveState, string> = {
   building: 'building',

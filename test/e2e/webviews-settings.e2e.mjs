@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openWorkbench } from './support.mjs';
 import {
-  answerFileDialog, baseSettings, fill, openFreezer, reloadWindow, runCommand, setTheme, settingsFile, waitReady, waitUserSettings, webview,
+  answerFileDialog, baseSettings, fill, openFreezer, readUserSettings, reloadWindow, runCommand, setTheme, settingsFile, waitReady, waitUserSettings, webview,
 } from './webviews/helpers.mjs';
 
 const fingerprint = (key) => createHmac('sha256', key).update('freezer key fingerprint v1').digest().subarray(0, 8).toString('hex');
@@ -44,11 +44,9 @@ test('a key is created (authenticated default), made default, and exported to a 
   assert.match(await row.textContent(), /AES-256 · authenticated/);
   const id = await row.getAttribute('data-key-id');
   assert.match(id, /^[0-9a-f]{16}$/);
-  // The first key created becomes the default by itself; a later one is made default by hand.
-  const byHand = (await row.getByText('Make Default').count()) > 0;
-  if (byHand) await row.getByText('Make Default').click();
+  // The first key created becomes the default by itself, kept in the catalogue only: VS Code settings get no copy to drift.
   await frame.locator('#keyRows tr', { hasText: 'e2e key' }).filter({ hasText: '● default' }).waitFor();
-  if (byHand) await waitUserSettings(wb, (s) => s['freezer.defaultKeyId'] === id);
+  assert.equal(readUserSettings(wb)['freezer.defaultKeyId'], undefined);
 
   // Export (Freezer JSON) to a file through the save dialog; the warning is on the page.
   assert.match(await frame.locator('p.warning').textContent(), /without the key, the archives\s+encrypted with it are lost/);

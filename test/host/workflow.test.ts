@@ -236,6 +236,9 @@ describe('Freezer on the local endpoint, from the views and commands', function 
     }, 30000, 100);
     assert.strictEqual(found, path.join(to, 'late.bin'));
     assert.ok(fs.readFileSync(found).equals(data));
+    // The file is in place a moment before the restore has cleaned up and recorded itself: wait for the record.
+    const job = await waitFor('the job recorded as applied', async () => (await svc.listJobs()).find((j) => j.id === result.job?.id && j.executedAt));
+    assert.strictEqual(job.statusMessage, `Restored 1 file into ${to}`);
     await svc.removeArchive(a.id);
   });
 

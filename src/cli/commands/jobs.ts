@@ -12,8 +12,16 @@ export function jobRows(jobs: JobInfo[]): string[] {
   return table(['JOB', 'VAULT', 'ACTION', 'ARCHIVE', 'TIER', 'STATUS', 'CREATED', 'DONE'], jobs.map((j) => [
     j.id.length > 20 ? `${j.id.slice(0, 18)}…` : j.id, j.vault, j.action === 'ArchiveRetrieval' ? 'retrieval' : 'inventory',
     j.archiveName ?? (j.archiveId !== undefined ? String(j.archiveId) : '-'), j.tier ?? '-', j.status,
-    j.createdAt.slice(0, 19).replace('T', ' '), j.notApplied ? 'NOT APPLIED' : j.executedAt ? `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}` : 'no',
+    j.createdAt.slice(0, 19).replace('T', ' '), done(j),
   ]));
+}
+
+/** What became of a completed job: a restore that ran later says what it restored, as the extension does. */
+function done(j: JobInfo): string {
+  if (j.notApplied) return 'NOT APPLIED';
+  if (!j.executedAt) return 'no';
+  if (j.statusMessage?.startsWith('Restored ')) return j.statusMessage;
+  return `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}`;
 }
 
 export const retrieveCommand: Command = {
@@ -57,7 +65,7 @@ export const retrieveCommand: Command = {
     const estimate = await svc.estimateRetrieval(a.id);
     const tier = await chooseTier(ctx, priceLines(`archive ${a.id} "${a.name}"`, estimate), { tier: str(args.values.tier), yes: Boolean(args.values.yes) });
     const cost = estimate.tiers.find((t) => t.tier === tier);
-    ctx.out.note(`Starting a ${tier} retrieval${cost ? ` (estimated $${cost.costUsd.toFixed(4)}, typically ${cost.typicalHours})` : ''}.`, true);
+    ctx.out.note(`Starting ${/^[AEIOU]/.test(tier) ? 'an' : 'a'} ${tier} retrieval${cost ? ` (estimated $${cost.costUsd.toFixed(4)}, typically ${cost.typicalHours})` : ''}.`, true);
     const job = await svc.retrieveArchive(a.id, tier, to ? { restoreTo: path.resolve(to) } : undefined);
     ctx.out.result({ job, estimate }, () => [
       `Retrieval of archive ${a.id} "${a.name}" (${formatBytes(estimate.sizeBytes)}) started: job ${job.id}, tier ${tier}.`,

@@ -128,7 +128,8 @@ export async function freezeArchive(opts: FreezeOptions): Promise<FreezeResult> 
 
   if (!opts.overwrite && (await exists(output))) throw new FreezerError('TargetExists', `${output} already exists; choose another name or allow overwriting.`);
   const sources = await collect(opts.files, opts.walk, signal);
-  const filesTotal = sources.length;
+  // Folders are members too, but "file N of M" counts files only.
+  const filesTotal = sources.filter((s) => s.type === 'file').length;
   const bytesTotal = sources.reduce((n, s) => n + (s.type === 'file' ? s.size : 0), 0);
   const progress = new ProgressReporter(opts.onProgress, filesTotal, bytesTotal);
 
@@ -284,6 +285,7 @@ async function buildPayload(
   };
   const produce = async (): Promise<void> => {
     let bytesDone = 0;
+    let filesDone = 0;
     // Small files are read ahead, several at once on the thread pool, bounded in count and bytes.
     const ahead = new Map<number, Promise<SmallRead | null>>();
     let nextAhead = 0;
@@ -305,7 +307,7 @@ async function buildPayload(
       for (const [i, s] of sources.entries()) {
         throwIfAborted(signal);
         refill(i);
-        progress.update({ currentFile: s.memberPath, filesDone: i });
+        progress.update({ currentFile: s.memberPath, filesDone });
         const tarOffset = pushed;
         if (s.type === 'directory') {
           await new Promise<void>((res, rej) => pack.entry(tarHeaderFor(s), (err) => (err ? rej(err) : res())));
@@ -323,7 +325,8 @@ async function buildPayload(
           const data = small.data;
           await new Promise<void>((res, rej) => pack.entry(tarHeaderFor({ ...s, size: data.length, mtimeMs: small.before.mtimeMs }), data, (err) => (err ? rej(err) : res())));
           bytesDone += data.length;
-          progress.update({ bytesDone });
+          filesDone++;
+          progress.update({ bytesDone, filesDone });
           if (small.changed) changed.push(members.length);
           members.push({ path: s.memberPath, type: 'file', size: data.length, sha256: small.sha256, mtimeMs: small.before.mtimeMs, mode: s.mode, tarOffset, ...(small.changed ? { changed: true } : {}) });
           await caughtUp();
@@ -351,6 +354,7 @@ async function buildPayload(
           }
           (entry as unknown as { end(): void }).end();
           await finished;
+          filesDone++;
           if (r.changed) changed.push(members.length);
           members.push({ path: s.memberPath, type: 'file', size: before.size, sha256: r.sha256, mtimeMs: before.mtimeMs, mode: s.mode, tarOffset, ...(r.changed ? { changed: true } : {}) });
         } finally {
@@ -360,7 +364,7 @@ async function buildPayload(
     } finally {
       for (const p of ahead.values()) void p.then((r) => r, () => undefined);
     }
-    progress.update({ filesDone: sources.length, currentFile: '' }, true);
+    progress.update({ filesDone, currentFile: '' }, true);
     pack.finalize();
   };
 

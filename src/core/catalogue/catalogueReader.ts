@@ -183,6 +183,57 @@ export class CatalogueReader {
   }
 
   /**
+   * Frozen file paths holding every word of `words` (case-insensitive; the last word in the file
+   * name), most recently frozen first, at most `limit`. The name match narrows in SQL; the other
+   * words are checked on the full path among a bounded set of candidates.
+   */
+  searchPaths(words: readonly string[], limit: number): Array<{ path: string; versions: number; archived: string }> {
+    const w = words.map((x) => x.toLowerCase()).filter(Boolean);
+    if (!w.length) return [];
+    const like = `%${w[w.length - 1].replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = this.sql.all(
+      `SELECT m.dir_id, m.name, count(DISTINCT m.file_id), max(a.created) AS last FROM members m JOIN archives a ON a.id = m.archive_id
+       WHERE m.name LIKE ? ESCAPE '\\' GROUP BY m.dir_id, m.name ORDER BY last DESC, m.name LIMIT ?`,
+      [like, Math.max(limit * 20, 200)],
+    );
+    const dirs = new Map<number, string[]>();
+    const out: Array<{ path: string; versions: number; archived: string }> = [];
+    for (const r of rows) {
+      const full = joinCataloguePath([...this.dirSegments(num(r[0]), dirs), str(r[1])]);
+      const lower = full.toLowerCase();
+      if (!w.every((x) => lower.includes(x))) continue;
+      out.push({ path: full, versions: num(r[2]), archived: str(r[3]) });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /**
+   * The folders the newest archives were frozen from (the common folder of each one's members),
+   * newest first, without repeats. Members are in tar order, which is sorted by path, so the first
+   * and the last member share the folder all share.
+   */
+  recentRoots(limit: number): Array<{ path: string; archived: string; fileCount: number }> {
+    const archives = this.sql.all('SELECT id, created FROM archives ORDER BY created DESC, id DESC LIMIT ?', [limit * 4]);
+    const dirs = new Map<number, string[]>();
+    const out: Array<{ path: string; archived: string; fileCount: number }> = [];
+    for (const a of archives) {
+      const ends = ['ASC', 'DESC'].map((o) => this.sql.get(`SELECT dir_id FROM members WHERE archive_id = ? ORDER BY tar_offset ${o}, id ${o} LIMIT 1`, [a[0]]));
+      if (!ends[0] || !ends[1]) continue;
+      const [x, y] = ends.map((e) => this.dirSegments(num(e![0]), dirs));
+      let n = 0;
+      while (n < x.length && n < y.length && x[n] === y[n]) n++;
+      if (!n) continue;
+      const root = joinCataloguePath(x.slice(0, n));
+      const id = this.dirIdOf(x.slice(0, n));
+      const fileCount = id === undefined ? 0 : num(this.sql.value('SELECT file_count FROM dirs WHERE id = ?', [id]) ?? 0);
+      if (!out.some((o) => o.path === root)) out.push({ path: root, archived: str(a[1]), fileCount });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /**
    * For each (name, size, SHA-256), whether that content under that name is already frozen: a member
    * of an archive uploaded to Glacier and not deleted there. With `includePending`, archives still
    * building, uploading or only local count too. One query for the whole selection.

@@ -106,7 +106,10 @@ async function fetchMissing(opts: DownloadJobOutputOptions, ranges: Range[], st:
     await fh.truncate(opts.size);
     const missing = ranges.filter((r) => st.done[r.index] === undefined);
     let bytesDone = ranges.reduce((n, r) => n + (st.done[r.index] ? r.length : 0), 0);
-    opts.onProgress?.({ bytesDone, totalBytes: opts.size });
+    // Bytes of ranges still arriving count too: a range is up to 16 MiB, the bar should not wait for it.
+    const arriving = new Map<number, number>();
+    const report = () => opts.onProgress?.({ bytesDone: bytesDone + [...arriving.values()].reduce((n, b) => n + b, 0), totalBytes: opts.size });
+    report();
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -118,15 +121,20 @@ async function fetchMissing(opts: DownloadJobOutputOptions, ranges: Range[], st:
         const r = missing[next++];
         if (!r) return;
         try {
-          const { body, hash } = await fetchRange(opts, r, stop.signal, log);
+          const { body, hash } = await fetchRange(opts, r, stop.signal, log, (n) => {
+            arriving.set(r.index, n);
+            report();
+          });
           await writeAll(fh, body, r.start);
           await fh.datasync();
           st.done[r.index] = hash;
           stateWrites = stateWrites.then(() => writeState(opts.dest, st));
           await stateWrites;
+          arriving.delete(r.index);
           bytesDone += r.length;
-          opts.onProgress?.({ bytesDone, totalBytes: opts.size });
+          report();
         } catch (e) {
+          arriving.delete(r.index);
           if (failure === undefined) failure = e;
           stop.abort();
         }
@@ -145,7 +153,7 @@ async function fetchMissing(opts: DownloadJobOutputOptions, ranges: Range[], st:
   }
 }
 
-async function fetchRange(opts: DownloadJobOutputOptions, r: Range, signal: AbortSignal, log: Logger): Promise<{ body: Buffer; hash: string }> {
+async function fetchRange(opts: DownloadJobOutputOptions, r: Range, signal: AbortSignal, log: Logger, onBytes: (received: number) => void): Promise<{ body: Buffer; hash: string }> {
   const end = r.start + r.length - 1;
   const attempts = opts.rangeAttempts ?? 4;
   try {
@@ -154,7 +162,9 @@ async function fetchRange(opts: DownloadJobOutputOptions, r: Range, signal: Abor
       const out = await opts.clients.glacier.send(new GetJobOutputCommand({
         accountId: opts.clients.accountId, vaultName: opts.vault, jobId: opts.jobId, range: `bytes=${r.start}-${end}`,
       }), { abortSignal: signal });
-      const body = await readBody(out.body as AsyncIterable<Uint8Array> | undefined, r.length);
+      // Each attempt counts from zero: a broken-off body's bytes are fetched again.
+      onBytes(0);
+      const body = await readBody(out.body as AsyncIterable<Uint8Array> | undefined, r.length, onBytes);
       const hash = treeHash(body).toString('hex');
       if (out.checksum && out.checksum.toLowerCase() !== hash) {
         throw new FreezerError('TreeHashMismatch', `Bytes ${r.start}–${end} of job ${opts.jobId} hash to ${hash}, Glacier says ${out.checksum}.`);
@@ -171,7 +181,7 @@ async function fetchRange(opts: DownloadJobOutputOptions, r: Range, signal: Abor
 }
 
 /** The whole body into one exact-size buffer; a short or long body is a retryable 'ShortRead'. */
-async function readBody(body: AsyncIterable<Uint8Array> | undefined, length: number): Promise<Buffer> {
+async function readBody(body: AsyncIterable<Uint8Array> | undefined, length: number, onBytes: (received: number) => void): Promise<Buffer> {
   if (!body) throw new FreezerError('ShortRead', 'Glacier returned no body.');
   const buf = Buffer.allocUnsafe(length);
   let off = 0;
@@ -182,6 +192,8 @@ async function readBody(body: AsyncIterable<Uint8Array> | undefined, length: num
     }
     buf.set(chunk, off);
     off += chunk.length;
+    // The range's last bytes are reported once verified and written, not on arrival.
+    if (off < length) onBytes(off);
   }
   if (off !== length) throw new FreezerError('ShortRead', `Glacier returned ${off} of ${length} bytes.`);
   return buf;

@@ -68,6 +68,8 @@ export async function downloadRange(o: {
   const partial = `${o.dest}.partial`;
   const fh = await fs.open(partial, 'w');
   let done = 0;
+  const arriving = new Map<Piece[], number>();
+  const report = () => o.onProgress?.({ bytesDone: Math.min(total, done + [...arriving.values()].reduce((n, b) => n + b, 0)), totalBytes: total });
   let next = 0;
   let failure: unknown;
   const stop = new AbortController();
@@ -81,15 +83,21 @@ export async function downloadRange(o: {
         if (!run) return;
         const p = { segment: run[0].segment, start: run[0].start, end: run[run.length - 1].end };
         try {
-          const body = await withRetry(() => fetchRun(o.clients, o.bucket, run, stop.signal), {
+          // Bytes of runs still arriving count too, so the bar moves within a run of up to MAX_RUN.
+          const body = await withRetry(() => fetchRun(o.clients, o.bucket, run, stop.signal, (n) => {
+            arriving.set(run, n);
+            report();
+          }), {
             attempts: 4, signal: stop.signal, onRetry: (e, n) => log.warn('Reading bytes %d-%d of %s failed (%s), attempt %d', p.start, p.end - 1, p.segment.key, errText(e), n + 1),
           });
           const at = p.segment.offset + p.start - o.range.start;
           if (at < 0 || at + body.length > total) throw new FreezerError('InvalidRange', `Bytes ${p.start}-${p.end - 1} of ${p.segment.key} fall outside the range being downloaded.`);
           await fh.write(body, 0, body.length, at);
+          arriving.delete(run);
           done += body.length;
-          o.onProgress?.({ bytesDone: done, totalBytes: total });
+          report();
         } catch (e) {
+          arriving.delete(run);
           if (failure === undefined) failure = e;
           stop.abort();
         }
@@ -126,7 +134,7 @@ function runsOf(pieces: Piece[]): Piece[][] {
 }
 
 /** One GET for a run of blocks; each block's SHA-256 is checked before any byte is used. */
-async function fetchRun(c: S3Clients, bucket: string, run: Piece[], signal: AbortSignal): Promise<Buffer> {
+async function fetchRun(c: S3Clients, bucket: string, run: Piece[], signal: AbortSignal, onBytes: (received: number) => void): Promise<Buffer> {
   const seg = run[0].segment;
   const start = run[0].start;
   const end = run[run.length - 1].end;
@@ -134,7 +142,17 @@ async function fetchRun(c: S3Clients, bucket: string, run: Piece[], signal: Abor
   try {
     const out = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key: seg.key, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
     if (!out.Body) throw new FreezerError('ShortRead', `S3 returned no body for ${seg.key}.`);
-    body = Buffer.from(await out.Body.transformToByteArray());
+    // Read chunk by chunk (not transformToByteArray) to tell how far the body has come.
+    onBytes(0);
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+      chunks.push(chunk);
+      received += chunk.length;
+      // The run's last bytes are reported once checked and written, not on arrival.
+      if (received < end - start) onBytes(received);
+    }
+    body = Buffer.concat(chunks, received);
   } catch (e) {
     throw mapS3Error(e, { bucket, key: seg.key });
   }

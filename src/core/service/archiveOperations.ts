@@ -188,7 +188,7 @@ export async function updateFromAws(ctx: ServiceContext, job: JobRecord): Promis
  */
 export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opts: { signal?: AbortSignal; onProgress?: (p: ActivityProgress) => void } = {}): Promise<ArchiveRecord> {
   if (job.archiveId === null) throw new FreezerError('ArchiveNotFound', `Job ${job.jobId} belongs to no catalogued archive.`);
-  if (job.ticket) return downloadBucketRestore(ctx, job, opts.signal ? AbortSignal.any([opts.signal, ctx.lifetime.signal]) : ctx.lifetime.signal);
+  if (job.ticket) return downloadBucketRestore(ctx, job, opts.signal ? AbortSignal.any([opts.signal, ctx.lifetime.signal]) : ctx.lifetime.signal, opts.onProgress);
   const a = await ctx.requireArchive(job.archiveId);
   if (await exists(a.localPath)) return a;
   if (job.completed && Date.now() - Date.parse(job.completed) > JOB_OUTPUT_LIFETIME_MS) {
@@ -208,7 +208,8 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
   const reuse = a.localPath && (await exists(path.dirname(a.localPath)));
   const dest = reuse ? (a.localPath as string) : ctx.localArchivePath({ id: a.id, name: desc.name, compression: a.compression, encryption: a.format || desc.encryption, glacierId: a.glacierId });
   await fs.mkdir(path.dirname(dest), { recursive: true });
-  const meter = new ActivityMeter('downloading', { filesTotal: a.fileCount, bytesTotal: size }, (p) => {
+  // Bytes only: files are counted when the downloaded archive is restored.
+  const meter = new ActivityMeter('downloading', { filesTotal: 0, bytesTotal: size }, (p) => {
     ctx.setActivity(a.id, p);
     opts.onProgress?.(p);
   });
@@ -218,7 +219,8 @@ export async function downloadRetrieval(ctx: ServiceContext, job: JobRecord, opt
     await downloadJobOutput({
       clients: ctx.clients, vault: job.vaultName, jobId: job.jobId, size, expectedTreeHash: expected, dest,
       concurrency: ctx.opts.glacier.threads, signal, logger: ctx.log,
-      onProgress: (p) => meter.update({ bytesDone: p.bytesDone }, true),
+      // Reports come per received chunk now: the meter throttles them.
+      onProgress: (p) => meter.update({ bytesDone: p.bytesDone }),
     });
     meter.finish();
   } finally {

@@ -21,7 +21,7 @@ import { decodePlan, encodePlan, type RetrievalPlan } from './archiveOperations'
 import { bucketStore } from './bucketStores';
 import { catalogueMembers, flattenInto, keyLookup, restoreLocal } from './restoreOperation';
 import { exists, type ServiceContext } from './serviceContext';
-import type { JobInfo, RemovalEstimate, RetrievalEstimate, Tier } from './types';
+import type { ActivityProgress, JobInfo, RemovalEstimate, RetrievalEstimate, Tier } from './types';
 import { describe, toJobInfo } from './viewModels';
 
 const classOf = (a: ArchiveRecord): ArchiveStorageClass => (isArchiveStorageClass(a.storageClass) ? a.storageClass : DEFAULT_STORAGE_CLASS);
@@ -150,25 +150,31 @@ export async function applyBucketJob(ctx: ServiceContext, j: JobRecord, members:
 }
 
 /** Downloads a ready whole-archive bucket restore to the archive's local file (`liquid`). Holds the archive's lock. */
-export async function downloadBucketRestore(ctx: ServiceContext, j: JobRecord, signal: AbortSignal): Promise<ArchiveRecord> {
+export async function downloadBucketRestore(ctx: ServiceContext, j: JobRecord, signal: AbortSignal, onProgress?: (p: ActivityProgress) => void): Promise<ArchiveRecord> {
   const a = await ctx.requireArchive(j.archiveId!);
   const v = (await ctx.catalogue.read((r) => r.getVault(a.vaultId)))!;
   if (isPartial(j, a)) throw new FreezerError('PartialRetrieval', `Restore ${j.jobId} brought back only the part of archive ${a.id} holding one file; restore the whole archive to download it.`);
-  return downloadWhole(ctx, bucketStore(ctx, v), a, j, j.ticket as StoreTicket, signal);
+  return downloadWhole(ctx, bucketStore(ctx, v), a, j, j.ticket as StoreTicket, signal, onProgress);
 }
 
-async function downloadWhole(ctx: ServiceContext, store: S3Store, a: ArchiveRecord, j: JobRecord, ticket: StoreTicket, signal: AbortSignal): Promise<ArchiveRecord> {
+async function downloadWhole(
+  ctx: ServiceContext, store: S3Store, a: ArchiveRecord, j: JobRecord, ticket: StoreTicket, signal: AbortSignal, onProgress?: (p: ActivityProgress) => void,
+): Promise<ArchiveRecord> {
   const now = await ctx.requireArchive(a.id);
   if (await exists(now.localPath)) return now;
   const desc = describe(a);
   const dest = ctx.localArchivePath({ id: a.id, name: desc.name, compression: a.compression, encryption: a.format || desc.encryption });
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const size = a.encryptedSize ?? a.size;
-  const meter = new ActivityMeter('downloading', { filesTotal: a.fileCount, bytesTotal: size }, (p) => ctx.setActivity(a.id, p));
+  // Bytes only: files are counted when the downloaded archive is restored.
+  const meter = new ActivityMeter('downloading', { filesTotal: 0, bytesTotal: size }, (p) => {
+    ctx.setActivity(a.id, p);
+    onProgress?.(p);
+  });
   meter.update({}, true);
   const tmp = `${dest}.partial`;
   try {
-    const got = await store.download(ticket, tmp, { signal, onProgress: (p) => meter.update({ bytesDone: p.bytesDone }, true) });
+    const got = await store.download(ticket, tmp, { signal, onProgress: (p) => meter.update({ bytesDone: p.bytesDone }) });
     if (got.range.start !== 0 || got.range.end !== size - 1) throw new FreezerError('PartialRetrieval', `Restore ${j.jobId} holds only bytes ${got.range.start}-${got.range.end} of archive ${a.id}; restore the whole archive.`);
     await fs.rename(tmp, dest);
     meter.finish();

@@ -17,6 +17,7 @@ import { uploadArchiveFile, errText, type UploadedArchive } from '../glacier/mul
 import type { UploadSessionStore } from '../glacier/uploadSession';
 import { describeVault } from '../glacier/vaults';
 import { ActivityMeter } from './activityMeter';
+import { FREEZE_PLAN, onPlan, UPLOAD_PLAN, type PhasePlan } from './phasePlan';
 import { settleUnconfirmedUpload } from './uploadSettlement';
 import { uploadCatalogueSnapshot } from './catalogueSnapshotUpload';
 import { defaultKeyId } from './keyOperations';
@@ -96,10 +97,10 @@ async function packAndUpload(
 ): Promise<ArchiveInfo> {
   const { sources, name, compression, key } = o;
   const id = row.id;
-  const report = (p: ActivityProgress) => {
+  const report = onPlan(FREEZE_PLAN, (p: ActivityProgress) => {
     ctx.setActivity(id, p);
     req.onProgress?.(p);
-  };
+  })!;
   ctx.setActivity(id, { phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
   ctx.log.info('Freezing %s into archive %d "%s" of vault %s', count(sources.length, 'source'), id, name, req.vault);
 
@@ -149,25 +150,26 @@ async function packAndUpload(
   if (changedFiles.length) {
     ctx.log.warn('Archive %d: %d file(s) changed while they were frozen and are stored as read, not as a clean copy: %s', id, changedFiles.length, changedFiles.join(', '));
   }
-  const info = await upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true });
+  const info = await upload(ctx, uploading, { signal: req.signal, onProgress: req.onProgress, cancelRemoves: true, plan: FREEZE_PLAN });
   return changedFiles.length ? { ...info, changedFiles } : info;
 }
 
 /** Uploads a packed archive (new or interrupted) and marks it uploaded. */
 export async function upload(
   ctx: ServiceContext, a: ArchiveRecord,
-  opts: { signal?: AbortSignal; onProgress?: (p: ActivityProgress) => void; cancelRemoves: boolean },
+  opts: { signal?: AbortSignal; onProgress?: (p: ActivityProgress) => void; cancelRemoves: boolean; plan?: PhasePlan },
 ): Promise<ArchiveInfo> {
   const file = a.localPath;
   if (!file || !(await exists(file))) {
     throw new FreezerError('LocalFileMissing', `The local file of archive ${a.id} is gone, so its upload cannot go on; remove the archive and freeze again.`);
   }
-  const report = (p: ActivityProgress) => {
+  const report = onPlan(opts.plan ?? UPLOAD_PLAN, (p: ActivityProgress) => {
     ctx.setActivity(a.id, p);
     opts.onProgress?.(p);
-  };
+  })!;
   const size = (await fs.stat(file)).size;
-  const meter = new ActivityMeter('uploading', { filesTotal: a.fileCount, bytesTotal: size }, report);
+  // Bytes only: an upload sends parts of the archive file, not files one by one.
+  const meter = new ActivityMeter('uploading', { filesTotal: 0, bytesTotal: size }, report);
   meter.update({}, true);
   // Not tied to dispose(): a closing window must not abort the multipart upload at AWS. The process
   // ending (or the clients closing) interrupts it like a crash, and resumeUploads goes on from there.
@@ -182,7 +184,7 @@ export async function upload(
       sessionStore: pausedByDispose(new CatalogueUploadSessionStore(ctx.catalogue), ctx.lifetime.signal), sessionKey: String(a.id),
       signal, logger: ctx.log,
       // One report per part (at most one per MiB): parts are the upload's natural steps.
-      onProgress: (p) => meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }, true),
+      onProgress: (p) => meter.update({ bytesDone: p.bytesDone }, true),
     });
   } catch (e) {
     ctx.setActivity(a.id, undefined);
@@ -239,7 +241,7 @@ async function uploadToBucket(
       // Only the user's cancel aborts (and removes) the upload; a dispose closes the sockets, which
       // interrupts it like a crash: the session stays and resumeUploads goes on from there.
       signal: o.userSignal,
-      onProgress: (p) => o.meter.update({ bytesDone: p.bytesDone, filesDone: p.partsDone === p.partsTotal ? a.fileCount : 0 }, true),
+      onProgress: (p) => o.meter.update({ bytesDone: p.bytesDone }, true),
     });
   } catch (e) {
     ctx.setActivity(a.id, undefined);

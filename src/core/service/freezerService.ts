@@ -98,6 +98,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
 
     listFrozen: (folder) => frozen.listFrozen(ctx, folder),
     listVersions: (p) => frozen.listVersions(ctx, p),
+    searchFrozen: (text, limit) => frozen.searchFrozen(ctx, text, limit),
+    recentFrozenRoots: (limit) => frozen.recentFrozenRoots(ctx, limit),
     restoreFileVersion: (v, to, o) => ctx.track(async () => applyIfRestored(ctx, await restoreFileVersion(ctx, v, to, o))),
 
     listKeys: () => keys.listKeys(ctx),

@@ -15,6 +15,19 @@ export async function listFrozen(ctx: ServiceContext, folder: string): Promise<F
   ];
 }
 
+/** Frozen files whose path holds every word typed (see CatalogueReader.searchPaths), newest first, at most `limit`. */
+export async function searchFrozen(ctx: ServiceContext, text: string, limit: number): Promise<FrozenEntry[]> {
+  const words = text.split(/[\s/\\]+/).filter(Boolean);
+  const hits = await ctx.catalogue.read((r) => r.searchPaths(words, limit));
+  return hits.map((h): FrozenEntry => ({ kind: 'file', path: h.path, name: path.posix.basename(h.path), versionCount: h.versions }));
+}
+
+/** The folders the newest archives were frozen from, newest first: where a user most likely looks. */
+export async function recentFrozenRoots(ctx: ServiceContext, limit: number): Promise<FrozenEntry[]> {
+  const roots = await ctx.catalogue.read((r) => r.recentRoots(limit));
+  return roots.map((h): FrozenEntry => ({ kind: 'folder', path: h.path, name: path.posix.basename(h.path) || h.path, fileCount: h.fileCount }));
+}
+
 /** Cheapest first: bytes on disk, then a retrieval done or under way, then the smallest retrieval. */
 const STATE_COST: Partial<Record<ArchiveState, number>> = { local: 0, liquid: 0, melted: 1, melting: 2, frozen: 3 };
 

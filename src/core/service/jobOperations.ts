@@ -176,8 +176,10 @@ async function actOnJob(ctx: ServiceContext, job: JobRecord, signal: AbortSignal
       if (j.ticket) {
         const plan = decodePlan(j.description);
         const files = await applyBucketJob(ctx, j, plan.members, !!plan.flatten, signal);
-        ctx.log.info('Restore %s: restored %d file(s)%s', j.jobId, files.length, j.restoreTarget ? ` into ${j.restoreTarget}` : '');
-        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString() }));
+        // Said as a vault job's restore says it: the front ends announce it from the job's message.
+        if (j.restoreTarget) ctx.log.info('Job %s: restored %s into %s', j.jobId, count(files.length, 'file'), j.restoreTarget);
+        else ctx.log.info('Job %s: downloaded archive %d', j.jobId, j.archiveId);
+        await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, { executed: new Date().toISOString(), ...(j.restoreTarget ? { statusMessage: restoredMessage(files.length, j.restoreTarget) } : {}) }));
         ctx.emit('jobs', 'archives');
         return;
       }

@@ -11,6 +11,7 @@ import type { ArchiveRecord } from '../catalogue';
 import type { KeyMaterial } from '../crypto/keys';
 import { FreezerError } from '../errors';
 import { ActivityMeter } from './activityMeter';
+import { DOWNLOAD_RESTORE_PLAN, onPlan, RESTORE_PLAN } from './phasePlan';
 import { decodePlan, downloadArchive, encodePlan, retrieveArchive, updateFromAws } from './archiveOperations';
 import { memberRetrievalRange, retrieveMemberRange } from './partialRetrieval';
 import { bucketOfArchive } from './bucketStores';
@@ -34,11 +35,15 @@ export async function restore(ctx: ServiceContext, req: RestoreRequest): Promise
 
 async function restoreArchive(ctx: ServiceContext, req: RestoreRequest, o: { flatten?: boolean }): Promise<RestoreResult> {
   const a = await ctx.requireArchive(req.archiveId);
+  let onProgress = onPlan(RESTORE_PLAN, req.onProgress);
   if (!(await exists(a.localPath))) {
     const ready = await retrievalReady(ctx, a);
     if (ready === 'pending') return attachToPendingRetrieval(ctx, a, req, o);
-    if (ready === 'ready') await downloadArchive(ctx, a.id, { signal: req.signal, onProgress: req.onProgress });
-    else {
+    if (ready === 'ready') {
+      // One bar across both phases: the download, then the files restored from it.
+      onProgress = onPlan(DOWNLOAD_RESTORE_PLAN, req.onProgress);
+      await downloadArchive(ctx, a.id, { signal: req.signal, onProgress });
+    } else {
       if (!a.glacierId || a.deletedRemote) throw new FreezerError('ArchiveUnavailable', `Archive ${a.id} has no local file and is not in Glacier: it cannot be restored.`);
       const bucket = await bucketOfArchive(ctx, a.vaultId);
       if (bucket) {
@@ -56,7 +61,7 @@ async function restoreArchive(ctx: ServiceContext, req: RestoreRequest, o: { fla
     }
   }
   const now = await ctx.requireArchive(a.id);
-  const r = await restoreLocalDetailed(ctx, now, req, o);
+  const r = await restoreLocalDetailed(ctx, now, { ...req, onProgress }, o);
   return { status: 'restored', files: r.files, unchanged: r.unchanged, skipped: r.skipped };
 }
 

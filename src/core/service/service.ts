@@ -110,6 +110,10 @@ export interface FreezerService {
   // Frozen files
   listFrozen(folder: string): Promise<FrozenEntry[]>;
   listVersions(path: string): Promise<FileVersion[]>;
+  /** Frozen files whose path holds every word of `text`, newest first, at most `limit`. */
+  searchFrozen(text: string, limit: number): Promise<FrozenEntry[]>;
+  /** The folders the newest archives were frozen from, newest first. */
+  recentFrozenRoots(limit: number): Promise<FrozenEntry[]>;
   restoreFileVersion(v: FileVersion, to: string, opts?: Omit<RestoreRequest, 'archiveId' | 'to' | 'members'>): Promise<RestoreResult>;
 
   // Keys

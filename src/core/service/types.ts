@@ -70,6 +70,8 @@ export interface ActivityProgress {
   currentFile?: string;
   bytesPerSecond?: number;
   etaSeconds?: number;
+  /** Fraction [0, 1] of the whole operation across its phases (see phasePlan.ts): what bars show. */
+  overall?: number;
 }
 
 export interface JobInfo {

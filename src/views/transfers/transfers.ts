@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ActivityProgress } from '../../core/service/types';
-import { activityFraction, formatActivity } from '../format';
+import { activityFraction, formatActivity, phaseLabel } from '../format';
 
 /** One long operation of this window (freeze, download, restore) while it runs. */
 export interface Transfer {
@@ -63,13 +63,14 @@ export class TransfersStatusBar implements vscode.Disposable {
     this.render();
   }
 
-  // Progress reports come several times a second per transfer; repaint at most every 500 ms.
+  // The core reports at most every 200 ms per transfer; repainting as often keeps the item level with
+  // the notification (same report, same figure) while several transfers still cost one repaint.
   private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.render();
-    }, this.transfers.all.length ? 500 : 0);
+    }, this.transfers.all.length ? 200 : 0);
   }
 
   private render(): void {
@@ -78,7 +79,8 @@ export class TransfersStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const pct = (t: { progress?: ActivityProgress }): string => (t.progress ? ` ${Math.floor(activityFraction(t.progress) * 100)}%` : '');
+    // The whole operation's percentage (as the notification's bar), then the phase it is in.
+    const pct = (t: { progress?: ActivityProgress }): string => (t.progress ? ` ${Math.floor(activityFraction(t.progress) * 100)}% · ${phaseLabel(t.progress)}` : '');
     this.item.text = all.length === 1 ? `$(sync~spin) Freezer: ${all[0].title}${pct(all[0])}` : `$(sync~spin) Freezer: ${all.length} transfers`;
     this.item.tooltip = all.map((t) => `${t.title}${t.progress ? ` — ${formatActivity(t.progress)}` : ''}`).join('\n');
     this.item.show();

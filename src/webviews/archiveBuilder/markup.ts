@@ -48,6 +48,7 @@ export const builderBody = /* html */ `
   <p id="caveat" class="caveat">Files are the same when name, size and SHA-256 match. Copies left out because they are already
   frozen elsewhere are <strong>missing when a folder is restored from this archive alone</strong>; when such copies sit
   here and there in a folder, keep them selected so this archive restores the folder whole.</p>
-  <p id="hint" class="hint muted">Click a file or press Space to select or unselect it (double-click works too). Unselecting by hand
-  remembers the file as a manual exclusion.</p>
+  <p id="hint" class="hint muted">Click a file's check box, or double-click the file, to select or unselect it. Click a file to
+  highlight it (Ctrl+click or Shift+click for several, arrow keys to move) and press Space to select or unselect every highlighted
+  file. Unselecting by hand remembers the file as a manual exclusion.</p>
 </main>`;

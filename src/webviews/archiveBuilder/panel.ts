@@ -2,20 +2,25 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDescription, MAX_DESCRIPTION_LENGTH, parseDescription } from '../../core/archive/description';
+import { estimateArchiveSize, type EstimatedFile } from '../../core/archive/sizeEstimate';
 import { CancellationError, FreezerError } from '../../core/errors';
 import { changedFilesWarning } from '../../core/service/changedFilesWarning';
+import { commonRoot } from '../../core/service/selection';
 import type { FreezerService } from '../../core/service/service';
-import type { ActivityProgress, FreezeRequest, KeyInfo } from '../../core/service/types';
+import type { FreezeRequest, KeyInfo } from '../../core/service/types';
 import { keyForNewArchive } from '../../platform/encryptionChoice';
 import { readSettings, updateSetting } from '../../platform/settings';
 import { WebviewConnection } from '../shared/connection';
 import type { WebviewDeps } from '../shared/deps';
-import { formatBytes, formatDuration } from '../shared/format';
+import { formatBytes } from '../shared/format';
+import { runWithProgress } from '../../platform/progress';
+import type { Transfers } from '../../views/transfers/transfers';
 import { renderHtml, webviewOptions } from '../shared/html';
 import { builderBody } from './markup';
 import {
   BUILDER_PANEL, BUILDER_VIEW_TYPE, COMPRESSIONS,
-  type ApplyParams, type ArchiveView, type BuilderEvents, type BuilderInit, type DescriptionPreview, type KeyChoice, type Row, type ScanResult,
+  type ApplyParams, type ArchiveView, type BuilderEvents, type BuilderInit, type DescriptionPreview, type EstimateParams, type KeyChoice, type Row, type ScanResult,
+  type SizeEstimateView,
 } from './protocol';
 import { toRow } from './rows';
 import { parseBuilderRequest, type BuilderRequest } from './validate';
@@ -35,7 +40,9 @@ const keyChoice = (k: KeyInfo): KeyChoice => ({ id: k.id, label: k.label, algori
  * keeps the set of files it listed, so the webview can only ask to freeze files the user picked here.
  */
 export class ArchiveBuilderPanel implements vscode.Disposable {
-  private readonly listed = new Set<string>();
+  /** Files this panel listed, with their sizes: the only files the webview may ask to freeze or estimate. */
+  private readonly listed = new Map<string, number>();
+  private estimating: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly conn: WebviewConnection<BuilderRequest, BuilderEvents>;
   private keys: KeyInfo[] = [];
@@ -63,6 +70,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       chooseOutput: () => this.editable(() => this.chooseOutput()),
       openSettings: async () => { await vscode.commands.executeCommand('freezer.openSettings'); return null; },
       apply: (p) => this.editable(() => this.apply(p)),
+      estimateSize: (p) => this.editable(() => this.estimate(p)),
       members: (p) => this.members(p.offset, p.limit),
     }, deps.log, 'archive builder');
     this.disposables.push(
@@ -187,7 +195,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       }),
     );
     const rows = entries.map(toRow);
-    for (const r of rows) this.listed.add(r[0]);
+    for (const r of rows) this.listed.set(r[0], r[1]);
     return { sources: existing, rows };
   }
 
@@ -218,6 +226,32 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
     return { uploadFolder: uris[0].fsPath };
   }
 
+  /** Samples the selection in the extension host (never the webview's thread); a newer request cancels this one. */
+  private async estimate(p: EstimateParams): Promise<SizeEstimateView> {
+    this.estimating?.abort();
+    const ac = new AbortController();
+    this.estimating = ac;
+    if (!p.selected.length) return { bytes: 0, sampledBytes: 0, sampledFiles: 0 };
+    // Members are relative to the folder the service packs from (see collectSources).
+    const root = commonRoot([...(p.sources.length ? p.sources : p.selected), ...p.selected]);
+    const files: EstimatedFile[] = [];
+    for (const f of p.selected) {
+      const size = this.listed.get(f);
+      if (size === undefined) throw new FreezerError('InvalidMessage', 'The selection holds a file this panel did not list; add it with Add Files first.');
+      files.push({ path: f, memberPath: path.relative(root, f).split(path.sep).join('/'), size });
+    }
+    try {
+      const e = await estimateArchiveSize(files, { compression: p.compression, encrypted: p.encrypted, signal: ac.signal });
+      return { bytes: e.bytes, sampledBytes: e.sampledBytes, sampledFiles: e.sampledFiles };
+    } catch (e) {
+      // Overtaken by a newer request (the user changed the selection): an answer, not a failure to log.
+      if (CancellationError.is(e) && ac.signal.aborted) return { bytes: 0, sampledBytes: 0, sampledFiles: 0, superseded: true };
+      throw e;
+    } finally {
+      if (this.estimating === ac) this.estimating = undefined;
+    }
+  }
+
   private async apply(p: ApplyParams): Promise<{ started: true }> {
     if (!p.selected.length) throw new FreezerError('NothingToFreeze', 'No file is selected: select at least one file to freeze.');
     const notListed = p.selected.find((f) => !this.listed.has(f));
@@ -231,7 +265,7 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
       if (key.algorithm !== 'AES-256') throw new FreezerError('UnsupportedCipher', `New archives are encrypted with AES-256 keys; ${key.algorithm} keys can only read legacy archives.`);
     }
     const keyId = await keyForNewArchive(svc, this.deps.log, p.keyId);
-    startFreeze(svc, this.deps.log, {
+    startFreeze(svc, this.deps.log, this.deps.transfers, {
       vault: p.vault,
       sources: p.sources.length ? p.sources : p.selected,
       selectedFiles: p.selected,
@@ -245,43 +279,27 @@ export class ArchiveBuilderPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.estimating?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
 }
 
-function progressMessage(p: ActivityProgress): string {
-  const parts = [`${p.phase}`];
-  if (p.filesTotal) parts.push(`file ${p.filesDone} of ${p.filesTotal}`);
-  if (p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
-  if (p.etaSeconds !== undefined) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
-  return parts.join(' · ');
-}
 
 /**
  * Runs the freeze in the background under a cancellable notification: the archive is in the Vaults
  * view as `building` at once (the service emits the change), and the panel does not wait for it.
  */
-export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, req: Omit<FreezeRequest, 'signal' | 'onProgress'>, manuallyExcluded: string[]): void {
-  void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Freezing "${req.name}"`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let lastPercent = 0;
-      let lastReport = 0;
+export function startFreeze(
+  svc: FreezerService, log: vscode.LogOutputChannel, transfers: Transfers, req: Omit<FreezeRequest, 'signal' | 'onProgress'>, manuallyExcluded: string[],
+): void {
+  // The same notification, bar and status-bar item as every other freeze (one bar across packing and uploading).
+  void runWithProgress(transfers, `Freezing "${req.name}"`,
+    async ({ signal, onProgress }) => {
       const full: FreezeRequest = {
         ...req,
-        signal: abort.signal,
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - lastReport < 250 && p.filesDone !== p.filesTotal) return;
-          lastReport = now;
-          const percent = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0;
-          const phaseShare = p.phase === 'uploading' ? 50 + percent / 2 : percent / 2;
-          progress.report({ message: progressMessage(p), increment: Math.max(0, phaseShare - lastPercent) });
-          lastPercent = Math.max(lastPercent, phaseShare);
-        },
+        signal,
+        onProgress,
         // Remembered in the catalogue: later scans leave these files out (filter "manual exclusions").
         ...(manuallyExcluded.length ? { manualExclusions: manuallyExcluded } : {}),
       };
@@ -292,15 +310,13 @@ export function startFreeze(svc: FreezerService, log: vscode.LogOutputChannel, r
         if (torn) void vscode.window.showWarningMessage(`Freezer: "${info.name}" is in vault ${info.vault}, but ${torn}`);
         else void vscode.window.showInformationMessage(`Freezer: "${info.name}" is in vault ${info.vault} (${info.fileCount} files, ${formatBytes(info.size)}).`);
       } catch (e) {
-        if (CancellationError.is(e) || abort.signal.aborted) {
+        if (CancellationError.is(e) || signal.aborted) {
           log.info(`Freezing "${req.name}" cancelled`);
           return;
         }
         const message = e instanceof Error ? e.message : String(e);
         log.error(`Freezing "${req.name}" failed: ${message}`);
         void vscode.window.showErrorMessage(`Freezer: ${message}`, 'Show Log').then((pick) => { if (pick) log.show(); });
-      } finally {
-        sub.dispose();
       }
     },
   );

@@ -94,6 +94,24 @@ export interface ApplyParams {
   manuallyExcluded: string[];
 }
 
+/** What the archive would take once stored, for the live summary (measured on a sample of the selection). */
+export interface EstimateParams {
+  compression: Compression;
+  /** Encrypted with fzr1 (a key is chosen). */
+  encrypted: boolean;
+  sources: string[];
+  /** Absolute paths of the selected files; each must be one the host listed. */
+  selected: string[];
+}
+
+export interface SizeEstimateView {
+  bytes: number;
+  sampledBytes: number;
+  sampledFiles: number;
+  /** A newer request cancelled this one: no figure (the webview waits for the newer answer). */
+  superseded?: true;
+}
+
 /** Webview → extension requests: method → params and result. */
 export interface BuilderRequests {
   ready: { params: Record<string, never>; result: BuilderInit };
@@ -106,6 +124,8 @@ export interface BuilderRequests {
   chooseOutput: { params: Record<string, never>; result: { uploadFolder: string } | null };
   openSettings: { params: Record<string, never>; result: null };
   apply: { params: ApplyParams; result: { started: true } };
+  /** Estimates the stored size; a newer request cancels the one still running (it fails with Cancelled). */
+  estimateSize: { params: EstimateParams; result: SizeEstimateView };
   /** A page of the shown archive's files (read-only panel only): rows carry no filter bits. */
   members: { params: { offset: number; limit: number }; result: { rows: Row[]; total: number } };
 }

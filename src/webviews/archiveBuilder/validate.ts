@@ -29,6 +29,7 @@ export const builderRequestChecks: { [K in keyof BuilderRequests]: Check<Params<
   chooseOutput: emptyParams,
   openSettings: emptyParams,
   apply,
+  estimateSize: object({ compression, encrypted: bool, sources: arrayOf(absolutePath, LIMITS.sources), selected: arrayOf(absolutePath, LIMITS.selectedFiles) }),
   members: object({ offset: int(0, 100_000_000), limit: int(1, MEMBERS_PAGE) }),
 };
 

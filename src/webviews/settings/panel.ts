@@ -84,8 +84,8 @@ export class SettingsPanel implements vscode.Disposable {
         return this.importKey(Buffer.from(bytes).toString('utf8'), p.label);
       },
       setDefaultKey: async (p) => {
+        // The catalogue holds the default key for the extension and the CLI alike: no second copy in settings.
         await (await deps.host.ready()).setDefaultKey(p.id);
-        await updateSetting('defaultKeyId', p.id ?? '');
         return { keys: await this.keys() };
       },
       listKeys: async () => {

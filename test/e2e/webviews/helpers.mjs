@@ -56,8 +56,11 @@ export async function setTheme(wb, theme) {
   await wb.page.waitForTimeout(600);
 }
 
-/** Answers VS Code's simple file dialog (the one remote and web windows use) with a path. */
-export async function answerFileDialog(page, p, okLabel) {
+/**
+ * Answers VS Code's simple file dialog (the one remote and web windows use) with a path. `next`: a
+ * locator of what the command shows next in the same quick input (instead of waiting for it to close).
+ */
+export async function answerFileDialog(page, p, okLabel, next) {
   const input = page.locator('.quick-input-widget input[type="text"]');
   await input.waitFor();
   // Let the dialog list its starting folder first, or it overwrites what we type.
@@ -75,6 +78,18 @@ export async function answerFileDialog(page, p, okLabel) {
   const ok = page.locator('.quick-input-widget').getByRole('button', { name: okLabel });
   if (process.env.E2E_DEBUG) console.log('ok buttons', await ok.count());
   await ok.first().click();
+  if (next) {
+    try {
+      await next.waitFor({ timeout: 5000 });
+    } catch {
+      // The first accept can land while the dialog is still listing the folder: type and accept again.
+      await input.fill(p);
+      await page.waitForTimeout(800);
+      await ok.first().click();
+      await next.waitFor();
+    }
+    return;
+  }
   try {
     await input.waitFor({ state: 'hidden', timeout: 5000 });
   } catch {

@@ -82,6 +82,9 @@ describe('freezer binary on bucket stores', () => {
     assert.match(r.stderr + r.stdout, /Restores 1 object/, 'the plan is shown before the restore is requested');
     const jobs = json(await cli(['jobs', '--refresh', '--json']));
     assert.ok(jobs.some((j: any) => j.status === 'Succeeded' && j.executedAt), JSON.stringify(jobs));
+    // A restore that completed later says what it restored, as a vault's does (the extension announces it).
+    assert.ok(jobs.some((j: any) => j.statusMessage === `Restored 1 file into ${out}`), JSON.stringify(jobs));
+    assert.match((await cli(['jobs'])).stdout, new RegExp(`Restored 1 file into ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
     assert.equal(sha(path.join(out, 'notes.txt')), sha(notes));
 
     // An upload whose session was lost left a segment and no manifest: listed, deleted only when old

@@ -99,7 +99,8 @@ describe('freezer daemon: stop and restart mid-download', () => {
     ep.endpoint!.setFaults({ rate: 1, kinds: ['slow'], slowMs: 300 });
     const freeze = spawnCli(['freeze', src, '--vault', 'big', '--key', 'none', '--chunk-size', '1MiB'], { cwd: home });
     try {
-      await freeze.waitFor(/uploading [1-9]\d?%/, 60_000);
+      // Some parts sent: "freeze: 54% uploading 1.0 MiB of 12 MiB, …" (the percentage spans packing and uploading).
+      await freeze.waitFor(/% uploading [1-9][\d.]* [KM]iB of/, 60_000);
     } finally {
       freeze.process.kill('SIGTERM');
     }

@@ -111,3 +111,17 @@ test('a partial retrieval is widened to a tree-hash-aligned range and verified a
   const tail = await initiateArchiveRetrieval(env.clients, { vault: env.vault, archiveId: up.archiveId, tier: 'Standard', range: { start: 4 * MIB, end: size - 1 }, archiveSize: size });
   assert.deepEqual(tail.range, { start: 4 * MIB, end: size - 1 });
 });
+
+test('progress counts the bytes of a range while they arrive, and ends at the size once verified', async () => {
+  const { data, up, jobId } = await uploadAndRetrieve('progress-dl', 4 * MIB);
+  const seen: number[] = [];
+  await downloadJobOutput({
+    clients: env.clients, vault: env.vault, jobId, size: data.length, expectedTreeHash: up.treeHash, dest: path.join(env.dir, 'progress-dl.out'),
+    rangeSize: 4 * MIB, concurrency: 1, onProgress: (p) => seen.push(p.bytesDone),
+  });
+  // One range of 4 MiB: before, the bar sat at 0 until the whole range was in.
+  assert.ok(seen.some((b) => b > 0 && b < data.length), `a report inside the range (${seen.length} reports)`);
+  assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'never goes back');
+  assert.equal(seen[seen.length - 1], data.length);
+  assert.equal(seen.filter((b) => b === data.length).length, 1, 'the full size is reported once, after verification');
+});

@@ -6,17 +6,21 @@ import { MAX_ARCHIVE_SIZE, MAX_PARTS, choosePartSize, partCount } from '../../..
 
 const GIB = 1024 * MIB;
 
-test('part size is the smallest 1 MiB × 2^n within 10,000 parts', () => {
+test('part size: 1 MiB × 2^n for at most 16 parts, capped at 8 MiB, larger only to stay within 10,000 parts', () => {
   assert.equal(choosePartSize(0), MIB);
   assert.equal(choosePartSize(5 * MIB), MIB);
-  assert.equal(choosePartSize(10_000 * MIB), MIB);
-  assert.equal(choosePartSize(10_000 * MIB + 1), 2 * MIB);
+  assert.equal(choosePartSize(16 * MIB), MIB);
+  assert.equal(choosePartSize(16 * MIB + 1), 2 * MIB);
+  assert.equal(choosePartSize(124 * MIB), 8 * MIB);
+  assert.equal(choosePartSize(10_000 * MIB), 8 * MIB);
+  assert.equal(choosePartSize(80_000 * MIB + 1), 16 * MIB);
   assert.equal(choosePartSize(100 * GIB), 16 * MIB);
   assert.equal(choosePartSize(MAX_ARCHIVE_SIZE), 4 * GIB);
   for (const size of [1, 3 * MIB + 5, 77 * GIB, 39 * 1024 * GIB]) {
     const p = choosePartSize(size);
     assert.ok(partCount(size, p) <= MAX_PARTS);
-    assert.ok(p === MIB || partCount(size, p / 2) > MAX_PARTS, `not minimal for ${size}`);
+    assert.ok(partCount(size, p) <= 16 || p >= 8 * MIB, `parts of ${p} for ${size}: more than 16 below the cap`);
+    assert.ok(p <= 8 * MIB || partCount(size, p / 2) > MAX_PARTS, `larger than needed for ${size}`);
   }
 });
 

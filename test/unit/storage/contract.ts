@@ -11,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { FreezerError } from '../../../src/core/errors';
-import { treeHash } from '../../../src/core/hash/treeHash';
+import { MIB, treeHash } from '../../../src/core/hash/treeHash';
 import type { ColdStore, RemoteArchive, StoreTicket } from '../../../src/core/storage/coldStore';
 import { MemorySessionStore } from '../../../src/core/storage/sessionStore';
 
@@ -120,8 +120,13 @@ export function storeContract(h: ContractHarness): void {
       const t = await opened.store.requestRestore(plan, { tier: plan.tiers.includes('Standard') ? 'Standard' : plan.tiers[0] ?? 'Standard' });
       assert.equal(t.kind, 'restore');
       await waitReady(t);
-      const got = await opened.store.download(t, path.join(dir, 'whole.out'));
+      const seen: number[] = [];
+      const got = await opened.store.download(t, path.join(dir, 'whole.out'), { onProgress: (p) => seen.push(p.bytesDone) });
       assert.ok(a.data.equals(await fs.readFile(got.path)));
+      // Bytes count while they arrive, not only per finished request (runs end on 1 MiB blocks).
+      assert.ok(seen.some((b) => b % MIB !== 0 && b < a.size), `a report inside a request (${seen.join(',')})`);
+      assert.deepEqual(seen, [...seen].sort((x, y) => x - y), 'never goes back');
+      assert.equal(seen[seen.length - 1], a.size);
       assert.deepEqual(got.range, plan.range);
     });
 

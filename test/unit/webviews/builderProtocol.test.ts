@@ -98,3 +98,12 @@ test('members pages of the read-only view: whole, bounded numbers only, no archi
   rejects(req('members', { offset: 0, limit: 0 }), /limit/);
   rejects(req('members', { offset: 0, limit: 10, archiveId: 3 }), /archiveId/);
 });
+
+test('size estimate requests: a codec, a yes/no for encryption and absolute paths only', () => {
+  const ok = { compression: 'zstd', encrypted: true, sources: ['/home/u/pics'], selected: ['/home/u/pics/a.jpg'] };
+  assert.deepEqual(parseBuilderRequest(req('estimateSize', ok)).params, ok);
+  rejects(req('estimateSize', { ...ok, compression: 'lzma' }), /compression/);
+  rejects(req('estimateSize', { ...ok, encrypted: 'yes' }), /encrypted/);
+  rejects(req('estimateSize', { ...ok, selected: ['relative.jpg'] }), /absolute path/);
+  rejects(req('estimateSize', { ...ok, keyId: 'a1b2c3d4e5f60718' }), /unexpected field "keyId"/);
+});

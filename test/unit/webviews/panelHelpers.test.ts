@@ -12,7 +12,7 @@ import { formatBytes, formatDuration } from '../../../src/webviews/shared/format
 const settings = (over: Partial<FreezerSettings> = {}): FreezerSettings => ({
   endpoint: 'local', region: 'us-east-1', accountId: '-', profile: '', notificationQueueUrl: '', snsTopicArn: '', pollTimeSeconds: 20,
   threads: 4, chunkSizeMiB: 0, databasePath: '', uploadFolder: '', localEndpointFolder: '', defaultCompression: 'gzip',
-  backupFilterPatterns: [], exclusionPaths: ['/tmp/'], defaultKeyId: '', fileDecorations: true, ...over,
+  backupFilterPatterns: [], exclusionPaths: ['/tmp/'], fileDecorations: true, ...over,
 } as FreezerSettings);
 
 test('settings map to the form and back: endpoint kinds, credential source from secure storage', () => {

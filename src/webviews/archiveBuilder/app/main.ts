@@ -12,15 +12,15 @@ import {
   MEMBERS_PAGE, REASON, type ArchiveView, type BuilderEvents, type BuilderInit, type BuilderRequests, type BuilderState, type KeyChoice, type Row, type ScanResult,
 } from '../protocol';
 import type { Compression } from '../../../core/archive/description';
+import { activeMask, allReasons, HAND, handFor, isSelected as selectedBy, reasonLabel } from '../selection';
 
 type Field = HTMLElement & { value: string; disabled: boolean };
 type Check = HTMLElement & { checked: boolean };
 type Button = HTMLElement & { disabled: boolean };
 
 const ROW_HEIGHT = 22;
-/** Hand-made choices: 1 = selected by hand despite a filter, 2 = unselected by hand (a manual exclusion). */
-const BY_HAND_SELECTED = 1;
-const BY_HAND_EXCLUDED = 2;
+const BY_HAND_SELECTED = HAND.selected;
+const BY_HAND_EXCLUDED = HAND.excluded;
 
 const rpc = connect<BuilderRequests, BuilderEvents>();
 
@@ -69,7 +69,10 @@ let regexApplied = '';
 const sources: string[] = [];
 let frozenKnown = false;
 let keys: KeyChoice[] = [];
+/** The focused row, the rows highlighted with it (Space toggles them all) and where a Shift range starts. */
 let active = -1;
+let highlighted = new Set<number>();
+let anchor = -1;
 let busy = false;
 let commonPrefix = '';
 /** Showing an existing archive: no selection, no filters, no actions. */
@@ -77,28 +80,17 @@ let readOnly = false;
 let shownArchive: number | undefined;
 
 function activeBits(): number {
-  return (ui.fAlreadyFrozen.checked ? REASON.alreadyFrozen : 0) | (ui.fBackup.checked ? REASON.backup : 0)
-    | (ui.fExclusion.checked ? REASON.exclusionPath : 0) | (ui.fManual.checked ? REASON.manual : 0) | (regexApplied ? REASON.regex : 0);
+  return activeMask({
+    alreadyFrozen: ui.fAlreadyFrozen.checked, backup: ui.fBackup.checked, exclusionPath: ui.fExclusion.checked, manual: ui.fManual.checked, regex: !!regexApplied,
+  });
 }
 
 function bitsOf(i: number): number {
-  return rows[i][2] | (hand[i] === BY_HAND_EXCLUDED ? REASON.manual : 0) | (regexHit[i] ? REASON.regex : 0);
+  return allReasons(rows[i][2], hand[i], regexHit[i] === 1);
 }
 
 function isSelected(i: number, mask = activeBits()): boolean {
-  if (hand[i] === BY_HAND_SELECTED) return true;
-  if (hand[i] === BY_HAND_EXCLUDED) return false;
-  return (bitsOf(i) & mask) === 0;
-}
-
-function reasonText(bits: number): string {
-  const names: string[] = [];
-  if (bits & REASON.alreadyFrozen) names.push('already frozen');
-  if (bits & REASON.backup) names.push('backup/generated');
-  if (bits & REASON.exclusionPath) names.push('exclusion path');
-  if (bits & REASON.manual) names.push('manual');
-  if (bits & REASON.regex) names.push('filter');
-  return names.join(', ');
+  return selectedBy(bitsOf(i), hand[i], mask);
 }
 
 function computePrefix(paths: readonly string[] = sources): void {
@@ -118,11 +110,14 @@ const list = new VirtualList(ui.list, ui.spacer, {
   count: () => rows.length,
   render(el, i) {
     const [p, size, , frozenArchive, frozenPath] = rows[i];
-    const sel = isSelected(i);
-    const bits = bitsOf(i);
-    el.className = `vrow${sel ? ' selected' : ' unselected'}${i === active ? ' active' : ''}`;
+    const mask = activeBits();
+    const sel = isSelected(i, mask);
+    el.className = `vrow${sel ? ' selected' : ' unselected'}${i === active ? ' active' : ''}${highlighted.has(i) ? ' highlighted' : ''}`;
     el.setAttribute('aria-selected', String(sel));
     el.title = p;
+    // Focus stays on the list; screen readers follow the focused row through aria-activedescendant.
+    el.id = `file-row-${i}`;
+    if (i === active) ui.list.setAttribute('aria-activedescendant', el.id);
     let check = el.firstElementChild as HTMLElement | null;
     if (!check) {
       for (const c of ['c-check', 'c-path', 'c-size', 'c-why', 'c-frozen']) {
@@ -134,9 +129,16 @@ const list = new VirtualList(ui.list, ui.spacer, {
     }
     const cells = el.children as HTMLCollectionOf<HTMLElement>;
     cells[0].textContent = readOnly ? '' : sel ? '☑' : '☐';
+    if (readOnly) cells[0].removeAttribute('role');
+    else {
+      cells[0].setAttribute('role', 'checkbox');
+      cells[0].setAttribute('aria-checked', String(sel));
+      cells[0].setAttribute('aria-label', `Include ${p.replace(/^.*[\\/]/, '')}`);
+    }
     cells[1].textContent = p.startsWith(commonPrefix) ? p.slice(commonPrefix.length) : p;
     cells[2].textContent = formatBytes(size);
-    cells[3].textContent = hand[i] === BY_HAND_SELECTED ? `${reasonText(bits)} · kept by hand` : reasonText(bits);
+    // Only filters that are on: a label naming a filter switched off would explain nothing.
+    cells[3].textContent = reasonLabel(bitsOf(i), hand[i], mask);
     const fp = frozenPath ?? '';
     cells[4].textContent = frozenArchive ? `${frozenArchive}: ${fp.startsWith(commonPrefix) ? fp.slice(commonPrefix.length) : fp}` : '';
     cells[4].title = frozenArchive ? `${frozenArchive}: ${fp}` : '';
@@ -144,46 +146,117 @@ const list = new VirtualList(ui.list, ui.spacer, {
   onScroll: () => saveSoon(),
 });
 
-function toggle(i: number): void {
-  if (readOnly || i < 0 || i >= rows.length) return;
-  hand[i] = isSelected(i) ? BY_HAND_EXCLUDED : BY_HAND_SELECTED;
-  // Selecting by hand a file that has no filter against it just clears the hand mark.
-  if (hand[i] === BY_HAND_SELECTED && (rows[i][2] | (regexHit[i] ? REASON.regex : 0)) === 0) hand[i] = 0;
+/** Gives every row in `which` the opposite of the first one's selection (so a mixed set ends alike). */
+function toggle(which: readonly number[]): void {
+  if (readOnly) return;
+  const valid = which.filter((i) => i >= 0 && i < rows.length);
+  if (!valid.length) return;
+  const mask = activeBits();
+  const select = !isSelected(valid[0], mask);
+  for (const i of valid) hand[i] = handFor(select, allReasons(rows[i][2], HAND.none, regexHit[i] === 1), mask);
   changed();
+}
+
+/** Space acts on the focused row, or on every highlighted row when it is one of several. */
+function toggleFocused(): void {
+  if (active < 0) return;
+  toggle(highlighted.size > 1 && highlighted.has(active) ? [active, ...[...highlighted].filter((i) => i !== active)] : [active]);
+}
+
+function highlightRange(from: number, to: number): void {
+  highlighted = new Set();
+  for (let i = Math.min(from, to); i <= Math.max(from, to); i++) highlighted.add(i);
+}
+
+function focusRow(i: number, how: { range?: boolean; add?: boolean } = {}): void {
+  if (how.range && anchor >= 0) highlightRange(anchor, i);
+  else if (how.add) {
+    if (highlighted.has(i) && highlighted.size > 1) highlighted.delete(i);
+    else highlighted.add(i);
+    anchor = i;
+  } else {
+    highlighted = new Set([i]);
+    anchor = i;
+  }
+  active = i;
 }
 
 ui.list.addEventListener('click', (ev) => {
   const i = list.indexOf(ev.target);
   if (i === undefined) return;
-  active = i;
-  if ((ev.target as HTMLElement).classList.contains('c-check')) toggle(i);
-  else list.refresh();
+  if ((ev.target as HTMLElement).closest('.c-check')) {
+    // The check box column toggles its own row, whatever else is highlighted.
+    active = i;
+    toggle([i]);
+    return;
+  }
+  focusRow(i, { range: ev.shiftKey, add: ev.ctrlKey || ev.metaKey });
+  list.refresh();
 });
 ui.list.addEventListener('dblclick', (ev) => {
   const i = list.indexOf(ev.target);
-  if (i === undefined || (ev.target as HTMLElement).classList.contains('c-check')) return;
-  active = i;
-  toggle(i);
+  // Two clicks on the check box already toggled it twice.
+  if (i === undefined || (ev.target as HTMLElement).closest('.c-check')) return;
+  focusRow(i);
+  toggle([i]);
 });
 ui.list.addEventListener('keydown', (ev: KeyboardEvent) => {
   if (!rows.length) return;
   if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp' || ev.key === 'Home' || ev.key === 'End' || ev.key === 'PageDown' || ev.key === 'PageUp') {
     const page = Math.max(1, Math.floor(ui.list.clientHeight / ROW_HEIGHT) - 1);
     const delta = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -rows.length, End: rows.length }[ev.key] ?? 0;
-    active = Math.min(rows.length - 1, Math.max(0, (active < 0 ? 0 : active) + delta));
+    focusRow(Math.min(rows.length - 1, Math.max(0, (active < 0 ? 0 : active) + delta)), { range: ev.shiftKey });
     list.reveal(active);
     ev.preventDefault();
-  } else if ((ev.key === ' ' || ev.key === 'Enter') && active >= 0) {
-    toggle(active);
+  } else if (ev.key === ' ' && active >= 0) {
+    toggleFocused();
+    ev.preventDefault();
+  } else if (ev.key === 'a' && (ev.ctrlKey || ev.metaKey) && !readOnly) {
+    highlightRange(0, rows.length - 1);
+    if (active < 0) active = 0;
+    list.refresh();
     ev.preventDefault();
   }
 });
 
 // ---- summary, description ----
-const RATIO: Record<Compression, number> = { none: 1, gzip: 0.7, bzip2: 0.65, zstd: 0.65 };
-/** Rough speeds for the estimate: packing (read, compress, encrypt) and upload. */
+/** Rough speeds for the time estimate: packing (read, compress, encrypt) and upload. */
 const PACK_BYTES_PER_S = 40 * 1024 * 1024;
 const UPLOAD_BYTES_PER_S = 10 * 1024 * 1024;
+
+/**
+ * The stored size comes from the host, which samples the selected files with the archive's codec. Each
+ * change of what is frozen (or how) bumps `version`; an answer for an older version is dropped.
+ */
+const sizeEstimate = { version: 0, asked: -1, shown: -1, bytes: Number.NaN, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+
+function estimateChanged(): void {
+  sizeEstimate.version++;
+}
+
+function askEstimateSoon(): void {
+  clearTimeout(sizeEstimate.timer);
+  sizeEstimate.timer = setTimeout(() => {
+    const version = sizeEstimate.version;
+    sizeEstimate.asked = version;
+    const mask = activeBits();
+    const selected: string[] = [];
+    for (let i = 0; i < rows.length; i++) if (isSelected(i, mask)) selected.push(rows[i][0]);
+    const done = (bytes: number): void => {
+      if (version !== sizeEstimate.version) return;
+      sizeEstimate.shown = version;
+      sizeEstimate.bytes = bytes;
+      updateSummary();
+    };
+    rpc.call('estimateSize', { compression: (ui.compression.value || 'zstd') as Compression, encrypted: !!ui.key.value, sources, selected })
+      .then((r) => { if (!r.superseded) done(r.bytes); }, () => done(Number.NaN));
+  }, 250);
+}
+
+function estimateText(): string {
+  if (sizeEstimate.shown !== sizeEstimate.version) return 'estimating the archive size…';
+  return Number.isNaN(sizeEstimate.bytes) ? 'archive size not estimated' : `archive about ${formatBytes(sizeEstimate.bytes)}`;
+}
 
 function updateSummary(): void {
   const mask = activeBits();
@@ -200,12 +273,11 @@ function updateSummary(): void {
     ui.empty.hidden = rows.length > 0;
     return;
   }
-  const c = (ui.compression.value || 'zstd') as Compression;
-  // tar: a 512-byte header per file plus padding to 512 (about 256 on average); headers compress very well.
-  const estimate = Math.round(bytes * RATIO[c] + n * (c === 'none' ? 768 : 64) + 1024);
-  const seconds = bytes / PACK_BYTES_PER_S + estimate / UPLOAD_BYTES_PER_S + n * 0.002;
+  if (n && sizeEstimate.asked !== sizeEstimate.version) askEstimateSoon();
+  const stored = sizeEstimate.shown === sizeEstimate.version && !Number.isNaN(sizeEstimate.bytes) ? sizeEstimate.bytes : bytes;
+  const seconds = bytes / PACK_BYTES_PER_S + stored / UPLOAD_BYTES_PER_S + n * 0.002;
   ui.summary.textContent = rows.length
-    ? `${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files selected · ${formatBytes(bytes)} · estimated archive ${formatBytes(estimate)} · about ${formatDuration(seconds)} to build and upload`
+    ? `${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files selected · ${formatBytes(bytes)}${n ? ` · ${estimateText()} · about ${formatDuration(seconds)} to build and upload` : ''}`
     : 'No files yet.';
   ui.empty.hidden = rows.length > 0;
   ui.apply.disabled = busy || n === 0 || !ui.vault.value;
@@ -259,6 +331,7 @@ function save(): void {
 }
 
 function changed(): void {
+  estimateChanged();
   list.refresh();
   updateSummary();
   saveSoon();
@@ -355,6 +428,8 @@ ui.removeUnselected.addEventListener('click', () => {
   regexHit = Uint8Array.from(keep.map((i) => regexHit[i]));
   byPath = new Map(rows.map((r, i) => [r[0], i]));
   active = -1;
+  highlighted = new Set();
+  anchor = -1;
   say(dropped ? `Removed ${dropped.toLocaleString('en-US')} unselected files from this archive.` : 'Every listed file is selected: nothing to remove.');
   changed();
 });
@@ -376,7 +451,7 @@ function applyRegex(): void {
   }
   regexApplied = src;
   for (let i = 0; i < rows.length; i++) if (regexHit[i]) hand[i] = 0;
-  say(`Filter /${src}/ unselected ${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files. Click or double-click a file to change its selection.`);
+  say(`Filter /${src}/ unselected ${n.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} files. Click a file's check box, double-click it, or press Space to change its selection.`);
   changed();
 }
 ui.clearRegex.addEventListener('click', () => {
@@ -393,8 +468,10 @@ ui.chooseOutput.addEventListener('click', async () => {
 });
 
 for (const el of [ui.name, ui.compression, ui.key]) {
-  el.addEventListener('input', () => { updateDescriptionSoon(); updateSummary(); saveSoon(); });
-  el.addEventListener('change', () => { updateDescriptionSoon(); updateSummary(); saveSoon(); });
+  // Compression and encryption change the stored size; the name does not.
+  const how = el !== ui.name;
+  el.addEventListener('input', () => { if (how) estimateChanged(); updateDescriptionSoon(); updateSummary(); saveSoon(); });
+  el.addEventListener('change', () => { if (how) estimateChanged(); updateDescriptionSoon(); updateSummary(); saveSoon(); });
 }
 ui.vault.addEventListener('change', () => { updateSummary(); saveSoon(); });
 
@@ -443,7 +520,9 @@ function showKeys(list: KeyChoice[], preferred?: string | null): void {
     })),
   ];
   setOptions(ui.key, options, usable.some((k) => k.id === current) ? current : '');
+  estimateChanged();
   updateDescriptionSoon();
+  updateSummary();
 }
 
 rpc.on('vaults', (d) => { if (!readOnly) showVaults(d.vaults); });
@@ -483,6 +562,7 @@ async function showArchive(a: ArchiveView, saved: BuilderState | undefined): Pro
     ui.summary.textContent = `Listing files… ${loaded.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
   }
   rows = loaded;
+  highlighted = new Set();
   hand = new Uint8Array(rows.length);
   regexHit = new Uint8Array(rows.length);
   byPath = new Map(rows.map((r, i) => [r[0], i]));
