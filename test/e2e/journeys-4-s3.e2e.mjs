@@ -92,7 +92,7 @@ test('journey 6: Create Bucket checks the name, freezes into Deep Archive; one f
   // No Expedited for Deep Archive: only Standard and Bulk can be picked.
   assert.equal(await qp.locator('.quick-input-list .monaco-list-row', { hasText: /^Expedited\b.*\$/ }).count(), 0);
   // It is not silently absent: a row says it is not offered, and why.
-  assert.match(await qp.locator('.quick-input-list .monaco-list-row', { hasText: /Expedited/ }).first().innerText(), /Expedited\s+not offered for Glacier Deep Archive/);
+  assert.match(await qp.locator('.quick-input-list .monaco-list-row', { hasText: /Expedited/ }).first().innerText(), /Expedited\s*not offered for Glacier Deep Archive/);
   assert.match(text, /Standard.*within 12 h/);
   await shot('3-planner');
   await pick(page, 'Bulk');
