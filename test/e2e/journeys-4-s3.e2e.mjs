@@ -64,6 +64,9 @@ test('journey 6: Create Bucket checks the name, freezes into Deep Archive; one f
   await expandRow(viewRow(page, 'Stores', STORE).first());
   const liquid = viewRow(page, 'Stores', /^photos.*liquid/).first();
   await liquid.waitFor({ timeout: 30000 });
+  // The store row's tooltip (the mouse rests there after expanding it) would take the right-click.
+  await page.mouse.move(900, 700);
+  await page.locator('.monaco-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   await contextMenu(page, liquid, 'Disconnect Archive');
   await page.getByRole('button', { name: 'Delete Local File' }).click();
   const frozen = viewRow(page, 'Stores', /^photos.*frozen/).first();

@@ -140,6 +140,9 @@ test('journey 7: restores started in VS Code are finished by the daemon from S3 
   for (const name of ['photos', 'letters']) {
     const liquid = viewRow(page, 'Stores', new RegExp(`^${name}.*liquid`)).first();
     await liquid.waitFor({ timeout: 30000 });
+    // The store row's tooltip (the mouse rests there after expanding it) would take the right-click.
+    await page.mouse.move(900, 700);
+    await page.locator('.monaco-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
     await contextMenu(page, liquid, 'Disconnect Archive');
     // The prompt says what getting it back takes for this store and class (no Glacier vault job here).
     await page.locator('.monaco-dialog-box', { hasText: /stays in s3:\/\/nightly-backups\/laptop in DEEP_ARCHIVE.*S3 restore \(Standard within 12 h, Bulk within 48 h\)/ }).waitFor();
