@@ -24,6 +24,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'access-key': { type: 'string', arg: 'KEY' },
   'secret-key': { type: 'string', arg: 'SECRET' },
   'chunk-size': { type: 'string', arg: 'SIZE' },
+  'segment-size': { type: 'string', arg: 'SIZE' },
   queue: { type: 'string', arg: 'URL' },
   topic: { type: 'string', arg: 'ARN' },
   'poll-time': { type: 'string', arg: 'S' },

@@ -21,6 +21,8 @@ export interface CliSettings {
   pollTime: number;
   threads: number;
   chunkSize?: number;
+  /** Largest segment object of new bucket archives. */
+  segmentSize?: number;
   database: string;
   uploadFolder: string;
   keys: string;
@@ -59,6 +61,7 @@ const ALIASES: Record<string, SettingName> = {
   polltime: 'pollTime', polltimeseconds: 'pollTime',
   threads: 'threads',
   chunksize: 'chunkSize', chunksizemib: 'chunkSize',
+  segmentsize: 'segmentSize',
   database: 'database', databasepath: 'database',
   uploadfolder: 'uploadFolder',
   keys: 'keys', keyfile: 'keys',
@@ -71,13 +74,13 @@ const ALIASES: Record<string, SettingName> = {
 const OPTION_SETTING: Record<string, SettingName> = {
   endpoint: 'endpoint', region: 'region', accountid: 'accountId', 'access-key': 'accessKey', 'secret-key': 'secretKey',
   profile: 'profile', queue: 'queueUrl', topic: 'snsTopicArn', 'poll-time': 'pollTime', threads: 'threads',
-  'chunk-size': 'chunkSize', database: 'database', 'upload-folder': 'uploadFolder', keys: 'keys', 'local-dir': 'localDir',
+  'chunk-size': 'chunkSize', 'segment-size': 'segmentSize', database: 'database', 'upload-folder': 'uploadFolder', keys: 'keys', 'local-dir': 'localDir',
   verbose: 'verbose', trace: 'trace',
 };
 
 /** Settings the catalogue may override (never secrets nor where the catalogue itself is). */
 const CATALOGUE_SETTABLE: ReadonlySet<SettingName> = new Set<SettingName>([
-  'endpoint', 'region', 'accountId', 'accessKey', 'profile', 'queueUrl', 'snsTopicArn', 'pollTime', 'threads', 'chunkSize', 'uploadFolder', 'localDir',
+  'endpoint', 'region', 'accountId', 'accessKey', 'profile', 'queueUrl', 'snsTopicArn', 'pollTime', 'threads', 'chunkSize', 'segmentSize', 'uploadFolder', 'localDir',
 ]);
 
 const normalise = (k: string): string => k.toLowerCase().replace(/^freezer\./, '').replace(/[-_.\s]/g, '');
@@ -142,6 +145,14 @@ function parseSize(v: string, what: string): number {
   return n;
 }
 
+/** A segment object: any whole number of MiB from S3's 5 MiB part minimum to its 5 TiB object maximum. */
+function parseSegmentSize(v: string, what: string): number {
+  const m = /^(\d+)\s*(m|mb|mib|g|gb|gib)$/i.exec(v.trim());
+  const n = m ? Number(m[1]) * (m[2][0].toLowerCase() === 'g' ? 1024 : 1) : NaN;
+  if (!(n >= 5 && n <= 5 * 1024 * 1024)) throw new UsageError(`${what} must be a whole number of MiB from 5MiB to 5TiB, e.g. 256MiB, got "${v}".`);
+  return n * MIB;
+}
+
 function parseInteger(v: string, what: string, min: number, max: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got "${v}".`);
@@ -159,6 +170,7 @@ function coerce(name: SettingName, raw: string, key: string): CliSettings[Settin
       // The extension stores MiB (chunkSizeMiB); 0 there means automatic.
       if (normalise(key) === 'chunksizemib') return raw.trim() === '0' ? undefined : parseSize(`${raw}MiB`, `chunk size (${key})`);
       return parseSize(raw, `chunk size (${key})`);
+    case 'segmentSize': return parseSegmentSize(raw, `segment size (${key})`);
     case 'verbose': return truthy(raw);
     default: return raw;
   }

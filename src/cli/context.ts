@@ -96,6 +96,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
       ...(opts.restoreDays ? { restoreDays: opts.restoreDays } : {}),
+      ...(s.segmentSize ? { segmentSize: s.segmentSize } : {}),
     });
     // Every command says so while the catalogue is a new one in place of a damaged one.
     const notice = opts.quietCatalogueNotice ? undefined : await svc.catalogueNotice().catch(() => undefined);

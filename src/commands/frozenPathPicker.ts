@@ -60,7 +60,13 @@ export async function pickFrozenPath(svc: FreezerService, want: 'file' | 'folder
       return;
     }
     qp.busy = true;
-    const hits = await svc.searchFrozen(text, SEARCH_LIMIT).catch(() => []);
+    let hits: FrozenEntry[];
+    try {
+      hits = await svc.searchFrozen(text, SEARCH_LIMIT);
+    } catch (e) {
+      if (mine === query) showError(e);
+      return;
+    }
     if (mine !== query || folder !== undefined) return;
     qp.busy = false;
     // alwaysShow: the catalogue matched the words anywhere in the path, the box's own filter must not hide them.
@@ -71,6 +77,12 @@ export async function pickFrozenPath(svc: FreezerService, want: 'file' | 'folder
       ]
       : [{ label: `No frozen file path holds "${text.trim()}"`, alwaysShow: true }];
   });
+  // A catalogue that cannot be read says so in the picker instead of showing nothing.
+  function showError(e: unknown): void {
+    qp.busy = false;
+    qp.items = [{ label: `$(error) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true }];
+  }
+  const go = (f: string) => { open(f).catch(showError); };
   showStart();
   try {
     return await new Promise<string>((resolve, reject) => {
@@ -78,10 +90,10 @@ export async function pickFrozenPath(svc: FreezerService, want: 'file' | 'folder
         const pick = qp.selectedItems[0] ?? qp.activeItems[0];
         if (!pick?.step) return;
         if (pick.step === 'file' || pick.step === 'this') resolve(pick.path as string);
-        else if (pick.step === 'all') void open(ROOT);
-        else if (pick.step === 'folder') void open(pick.path as string);
+        else if (pick.step === 'all') go(ROOT);
+        else if (pick.step === 'folder') go(pick.path as string);
         else if (folder === ROOT) showStart();
-        else void open(parentOf(folder ?? ROOT));
+        else go(parentOf(folder ?? ROOT));
       });
       qp.onDidHide(() => reject(new CancellationError()));
       qp.show();

@@ -17,8 +17,11 @@ export interface FrameCodec {
   compressFrame(tar: Buffer, level?: number): Promise<Buffer>;
   /** Levels the freezer may pick per frame: set when the caller did not fix one. */
   adaptiveLevels?: { min: number; start: number; max: number };
-  /** Decompresses one whole frame (gzip and bzip2 also take a concatenation of them). */
-  decompressFrames(data: Buffer): Promise<Buffer>;
+  /**
+   * Decompresses one whole frame (gzip and bzip2 also take a concatenation of them). `size`, the
+   * frame's tar length from the index, lets zlib decompress into one buffer in one pass.
+   */
+  decompressFrames(data: Buffer, size?: number): Promise<Buffer>;
   createDecompressStream(): Duplex;
 }
 
@@ -30,11 +33,19 @@ export function zstdAvailable(): boolean {
   return typeof zlib.zstdCompress === 'function' && typeof zlib.createZstdDecompress === 'function';
 }
 
+/**
+ * zlib's one-call forms go back to the main thread each time their output buffer is full (16 KiB by
+ * default): 256 round trips for a 4 MiB frame, each waiting while the main thread hashes and encrypts.
+ */
+const COMPRESS_CHUNK = 256 * 1024;
+/** An output buffer of the expected size: one pass (within zlib's 64-byte minimum, and a bound a damaged index cannot push). */
+const outputFor = (size: number | undefined): { chunkSize?: number } => (size !== undefined && size >= 64 && size <= 64 * 1024 * 1024 ? { chunkSize: size } : {});
+
 const zstdCompressAsync = (b: Buffer, level: number): Promise<Buffer> => new Promise((resolve, reject) => {
-  zlib.zstdCompress(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 } }, (e, r) => (e ? reject(e) : resolve(r)));
+  zlib.zstdCompress(b, { chunkSize: COMPRESS_CHUNK, params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 } }, (e, r) => (e ? reject(e) : resolve(r)));
 });
-const zstdDecompressAsync = (b: Buffer): Promise<Buffer> => new Promise((resolve, reject) => {
-  zlib.zstdDecompress(b, {}, (e, r) => (e ? reject(e) : resolve(r)));
+const zstdDecompressAsync = (b: Buffer, size?: number): Promise<Buffer> => new Promise((resolve, reject) => {
+  zlib.zstdDecompress(b, outputFor(size), (e, r) => (e ? reject(e) : resolve(r)));
 });
 
 /** The bzip2 program (FREEZER_BZIP2 overrides, read at each use). */
@@ -113,8 +124,8 @@ export function frameCodec(compression: Compression, level?: number): FrameCodec
     case 'gzip':
       return {
         compression,
-        compressFrame: async (b, l) => gzipAsync(b, { level: (await looksIncompressible(b)) ? 0 : (l ?? level ?? 6) }),
-        decompressFrames: (b) => gunzipAsync(b),
+        compressFrame: async (b, l) => gzipAsync(b, { chunkSize: COMPRESS_CHUNK, level: (await looksIncompressible(b)) ? 0 : (l ?? level ?? 6) }),
+        decompressFrames: (b, size) => gunzipAsync(b, outputFor(size)),
         createDecompressStream: () => zlib.createGunzip({ chunkSize: 256 * 1024 }),
       };
     case 'bzip2':

@@ -13,7 +13,7 @@ import { frameCodec, type FrameCodec } from './compression';
 import { formatDescription, type Compression } from './description';
 import { archiveSizeFor, encodeTrailer, withEncryptedRanges, type FrameEntry, type FrameIndex, type IndexEncryption } from './frameIndex';
 import { ProgressReporter, type PipelineProgress } from './progress';
-import { openForArchive, readSmallFile, SMALL_FILE, streamFile, type SmallRead } from './stableRead';
+import { openForArchive, readSmallFile, readSmallFilesBatch, SMALL_FILE, streamFile, SYNC_READ, type SmallRead } from './stableRead';
 import { tarHeaderFor } from './tarHeader';
 import { walkSources, type SourceFile, type WalkOptions } from './walk';
 
@@ -286,6 +286,21 @@ async function buildPayload(
   const produce = async (): Promise<void> => {
     let bytesDone = 0;
     let filesDone = 0;
+    // The next files up to SYNC_READ, read together (bounded in count and bytes).
+    const batch = new Map<number, SmallRead | null>();
+    const readBatch = async (i: number): Promise<void> => {
+      const at: number[] = [];
+      let bytes = 0;
+      for (let j = i; j < sources.length && at.length < 64 && bytes < 4 * 1024 * 1024 && j - i < 512; j++) {
+        const s = sources[j];
+        if (s.type === 'file' && s.size <= SYNC_READ) {
+          at.push(j);
+          bytes += s.size;
+        }
+      }
+      const reads = await readSmallFilesBatch(at.map((j) => sources[j].absolutePath), signal);
+      at.forEach((j, k) => batch.set(j, reads[k]));
+    };
     // Small files are read ahead, several at once on the thread pool, bounded in count and bytes.
     const ahead = new Map<number, Promise<SmallRead | null>>();
     let nextAhead = 0;
@@ -294,7 +309,7 @@ async function buildPayload(
       nextAhead = Math.max(nextAhead, i);
       while (nextAhead < sources.length && ahead.size < 32 && aheadBytes < 4 * 1024 * 1024 && nextAhead - i < 512) {
         const s = sources[nextAhead];
-        if (s.type === 'file' && s.size <= SMALL_FILE) {
+        if (s.type === 'file' && s.size > SYNC_READ && s.size <= SMALL_FILE) {
           const p = readSmallFile(s.absolutePath, signal);
           p.catch(() => undefined); // awaited in order below
           ahead.set(nextAhead, p);
@@ -320,6 +335,10 @@ async function buildPayload(
           ahead.delete(i);
           aheadBytes -= s.size;
           small = await pending;
+        } else if (s.size <= SYNC_READ) {
+          if (!batch.has(i)) await readBatch(i);
+          small = batch.get(i) ?? null;
+          batch.delete(i);
         }
         if (small) {
           const data = small.data;

@@ -156,7 +156,7 @@ export async function restoreMemberFromRange(opts: RangeRestoreOptions): Promise
     for (let f = range.frames[0]; f <= range.frames[1]; f++) {
       throwIfAborted(opts.signal);
       const fr = index.frames[f];
-      const tar = await codec.decompressFrames(await reader.read(fr.offset, fr.offset + fr.length));
+      const tar = await codec.decompressFrames(await reader.read(fr.offset, fr.offset + fr.length), fr.tarLength);
       if (tar.length !== fr.tarLength) throw new FreezerError('Corrupt', `Frame ${f} decompressed to ${tar.length} bytes, the index says ${fr.tarLength}.`);
       const s = Math.max(range.tarStart, fr.tarOffset) - fr.tarOffset;
       const e = Math.min(range.tarEnd, fr.tarOffset + fr.tarLength) - fr.tarOffset;

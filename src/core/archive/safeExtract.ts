@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { FreezerError, throwIfAborted } from '../errors';
 import { placeEntry, tempNameFor, type OnExisting, type PlaceOutcome, type PlaceRequest } from './placeFile';
+import { SmallFileWriter } from './smallFileWriter';
 
 export interface RestoredFile {
   /** Member path in the archive. */
@@ -38,8 +39,9 @@ export interface ExtractOptions {
 }
 
 /**
- * Files up to this size are buffered and written with synchronous calls: for many small files the
- * promise and thread-pool round trips cost more than the writes (to the page cache) themselves.
+ * Files up to this size are buffered and written with synchronous calls, but for their creation
+ * (SmallFileWriter): for many small files the promise and thread-pool round trips cost more than the
+ * writes (to the page cache) themselves.
  */
 const SMALL_FILE = 1024 * 1024;
 
@@ -56,13 +58,18 @@ function currentUmask(): number | null {
   return umaskValue;
 }
 
+const openExclusive = (file: string, mode: number): Promise<number> => new Promise((resolve, reject) => {
+  fs.open(file, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd)));
+});
+
 /**
  * Writes a small file's verified bytes to its temporary name (a leftover of a killed run is replaced;
- * the name is created exclusively, so it is never a link followed).
+ * the name is created exclusively, so it is never a link followed). Only the creation goes to the
+ * thread pool (it is the slow call); the writes to the page cache are cheaper done at once.
  */
-function writeSmallTemp(temp: string, data: Buffer, mode: number, mtime: Date): void {
+async function writeSmallTemp(temp: string, data: Buffer, mode: number, mtime: Date): Promise<void> {
   fs.rmSync(temp, { force: true });
-  const fd = fs.openSync(temp, 'wx', mode);
+  const fd = await openExclusive(temp, mode);
   try {
     for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
     const um = currentUmask();
@@ -164,10 +171,19 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
   await fsp.mkdir(opts.to, { recursive: true });
   const root = await fsp.realpath(opts.to);
   const safeDirs = new Set<string>([root]);
-  const restored: RestoredFile[] = [];
-  const done = (f: RestoredFile): void => {
-    restored.push(f);
+  // In archive order, though small files finish out of order (each keeps the slot taken when it started).
+  const restored: Array<RestoredFile | undefined> = [];
+  const done = (f: RestoredFile, at = restored.length): void => {
+    restored[at] = f;
     opts.onRestored?.(f);
+  };
+  const writer = new SmallFileWriter();
+  // A target that exists is settled one at a time (the user may be asked what to do with it).
+  let settling: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const r = settling.then(fn);
+    settling = r.catch(() => undefined);
+    return r;
   };
   const dirMeta: Array<{ target: string; mode: number; mtime: Date }> = [];
   const links: string[] = [];
@@ -192,9 +208,9 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
   };
 
   const onExisting: OnExisting = opts.onExisting ?? (opts.overwrite ? 'replace' : 'fail');
-  const place = async (f: Omit<RestoredFile, 'outcome'>, temp: string, same?: PlaceRequest['same']): Promise<string | undefined> => {
+  const place = async (f: Omit<RestoredFile, 'outcome'>, temp: string, same?: PlaceRequest['same'], at?: number): Promise<string | undefined> => {
     const r = await placeEntry({ temp, target: f.target, member: f.path, sha256: f.sha256, same, onExisting });
-    done({ ...f, target: r.target ?? f.target, outcome: r.outcome });
+    done({ ...f, target: r.target ?? f.target, outcome: r.outcome }, at);
     return r.target;
   };
 
@@ -214,6 +230,8 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
       }
       opts.onEntry?.(member);
       const target = path.join(root, ...segs);
+      // Links may point at files still being written; anything else waits only for its own path.
+      if (h.type === 'symlink' || h.type === 'link' || writer.pending(target)) await writer.drain();
       await ensureDir(path.dirname(target), member);
       const mtime = h.mtime ?? new Date();
       switch (h.type) {
@@ -238,10 +256,13 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
             const sha256 = createHash('sha256').update(data).digest('hex');
             if (expected && expected !== sha256) throw mismatch(sha256);
             const temp = tempNameFor(target);
-            writeSmallTemp(temp, data, mode, mtime);
             const f = { path: member, target, type: 'file' as const, size: data.length, sha256, verified: !!expected };
-            if (placeFreeSync(temp, target)) done({ ...f, outcome: 'restored' });
-            else await place(f, temp);
+            const at = restored.length++;
+            await writer.add(target, data.length, async () => {
+              await writeSmallTemp(temp, data, mode, mtime);
+              if (placeFreeSync(temp, target)) done({ ...f, outcome: 'restored' }, at);
+              else await oneAtATime(() => place(f, temp, undefined, at));
+            });
             break;
           }
           // Written under a temporary name and renamed only once verified: a kill never leaves a
@@ -308,10 +329,12 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
           throw new FreezerError('UnsafeEntry', `The archive member "${member}" is a ${h.type ?? 'special'} entry (device, FIFO…); Freezer restores only files, folders and links.`);
       }
     }
+    await writer.drain();
     await feeding;
     await dropEscapingLinks(root, links);
   } catch (e) {
     ex.destroy();
+    await writer.settle();
     await feeding.catch(() => undefined);
     // What was written before the failure must not leave an escaping link either.
     await dropEscapingLinks(root, links).catch(() => undefined);
@@ -322,5 +345,5 @@ export async function extractTar(source: Readable | AsyncIterable<Buffer>, opts:
     await fsp.chmod(d.target, d.mode).catch(() => undefined);
     await fsp.utimes(d.target, d.mtime, d.mtime).catch(() => undefined);
   }
-  return restored;
+  return restored.filter((f): f is RestoredFile => f !== undefined);
 }

@@ -181,7 +181,7 @@ async function thawIndexed(file: string, size: number, opts: ThawOptions, progre
       let next = 0;
       const start = (): void => {
         const f = frames[next++];
-        const job = reader.read(f.offset, f.offset + f.length).then(codec.decompressFrames).then((t) => {
+        const job = reader.read(f.offset, f.offset + f.length).then((z) => codec.decompressFrames(z, f.tarLength)).then((t) => {
           if (t.length !== f.tarLength) throw new FreezerError('Corrupt', `A frame decompressed to ${t.length} bytes, the index says ${f.tarLength}.`);
           return t;
         });

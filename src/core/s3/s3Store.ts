@@ -335,6 +335,14 @@ export class S3Store implements ColdStore {
     return [...data.values()].filter((d) => !manifests.has(d.id));
   }
 
+  /** Whether segment objects of the archive `id` are in the bucket (its manifest may be gone while they are). */
+  async holdsSegments(id: string, signal?: AbortSignal): Promise<boolean> {
+    checkArchiveId(id);
+    const page = await this.c.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: dataPrefix(this.prefix, id), MaxKeys: 1 }), { abortSignal: signal })
+      .catch((e) => { throw mapS3Error(e, { bucket: this.bucket }); });
+    return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
+  }
+
   async readManifest(ref: ArchiveRef, keys?: KeySource, signal?: AbortSignal): Promise<ArchiveManifest> {
     checkArchiveId(ref.id);
     const key = manifestKey(this.prefix, ref.id);

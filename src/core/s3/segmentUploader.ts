@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand,
-  ListPartsCommand, PutObjectCommand, UploadPartCommand,
+  ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { CancellationError, FreezerError } from '../errors';
 import { isRetryableError, withRetry } from '../glacier/retry';
@@ -182,14 +182,29 @@ export async function uploadSegments(o: UploadSegmentsOptions): Promise<{ partsS
       }
     }
     if (!uploadId) {
-      const created = await retry(`Starting the upload of ${seg.key}`, () => o.clients.s3.send(new CreateMultipartUploadCommand({
-        Bucket: o.bucket, Key: seg.key, StorageClass: state.storageClass, Metadata: metadata(seg),
-        ...(o.clients.compat ? {} : { ChecksumAlgorithm: 'SHA256' }),
-      }), { abortSignal: stop.signal }));
-      if (!created.UploadId) throw new FreezerError('UploadFailed', `S3 returned no upload id for ${seg.key}.`);
-      uploadId = created.UploadId;
+      // A Create whose answer was lost (or a kill before its id was saved) left an upload at S3 that
+      // would hold billed parts for ever: adopt it rather than start a second one.
+      let first = !checkFirst;
+      let adopted = false;
+      uploadId = await retry(`Starting the upload of ${seg.key}`, async () => {
+        const open = first ? undefined : await adoptOpenUpload(o.clients, o.bucket, seg.key, stop.signal, log);
+        first = false;
+        adopted = open !== undefined;
+        if (open) return open;
+        const created = await o.clients.once.send(new CreateMultipartUploadCommand({
+          Bucket: o.bucket, Key: seg.key, StorageClass: state.storageClass, Metadata: metadata(seg),
+          ...(o.clients.compat ? {} : { ChecksumAlgorithm: 'SHA256' }),
+        }), { abortSignal: stop.signal });
+        if (!created.UploadId) throw new FreezerError('UploadFailed', `S3 returned no upload id for ${seg.key}.`);
+        return created.UploadId;
+      });
       state.uploads[index] = uploadId;
       await save();
+      const listed = adopted ? await listParts(o.clients, o.bucket, seg.key, uploadId, stop.signal) : undefined;
+      for (const [n, p] of listed ?? []) {
+        const i = n - 1;
+        if (parts[i] && p.size === parts[i].end - parts[i].start && p.sha === seg.partSha256[i]) have.set(n, { etag: p.etag, sha: p.sha });
+      }
     }
     const id = uploadId;
     const skipped = have.size;
@@ -294,6 +309,30 @@ async function listParts(c: S3Clients, bucket: string, key: string, uploadId: st
     throw e;
   }
   return out;
+}
+
+/**
+ * The open multipart upload of `key` (Freezer's keys are unique per archive, so it is this upload's),
+ * or undefined. Of several, the newest is kept and the others aborted.
+ */
+async function adoptOpenUpload(c: S3Clients, bucket: string, key: string, signal: AbortSignal, log: Logger): Promise<string | undefined> {
+  const open: { id: string; at: number }[] = [];
+  let keyMarker: string | undefined;
+  let idMarker: string | undefined;
+  do {
+    const page = await c.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, UploadIdMarker: idMarker }), { abortSignal: signal });
+    for (const u of page.Uploads ?? []) if (u.Key === key && u.UploadId) open.push({ id: u.UploadId, at: u.Initiated?.getTime() ?? 0 });
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    idMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+  } while (keyMarker);
+  if (!open.length) return undefined;
+  open.sort((a, b) => b.at - a.at);
+  for (const extra of open.slice(1)) {
+    await c.s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: extra.id }), { abortSignal: signal })
+      .catch((e) => { if (!isNotFound(e)) log.warn('Could not abort the extra upload %s of %s: %s', extra.id, key, errText(e)); });
+  }
+  log.info('Adopting the multipart upload of %s that S3 already holds (its start was not answered or not recorded)', key);
+  return open[0].id;
 }
 
 /** After a cancel: multipart uploads aborted, stored segments deleted (nothing billed is left behind). */

@@ -197,14 +197,24 @@ export async function reconcileBucket(ctx: ServiceContext, v: VaultRecord): Prom
     });
     added++;
   }
+  // Uploaded before this listing began and absent from it: deleted behind Freezer's back, unless its
+  // segments are still there (only the manifest went). Those stay catalogued: the catalogue has their
+  // layout, so they restore as before; marked gone, a clean-up would forget billed, restorable data.
+  const unlisted = (await ctx.catalogue.listArchives({ vaultId: v.id }))
+    .filter((a) => a.glacierId && !a.deletedRemote && !seen.has(a.glacierId) && a.uploaded && a.uploaded < started);
+  const manifestOnly: number[] = [];
+  for (const a of unlisted) {
+    if (await store.holdsSegments(a.glacierId!, ctx.lifetime.signal)) {
+      manifestOnly.push(a.id);
+      ctx.log.warn('Archive %d in %s: its manifest was deleted outside Freezer, its segments are there; kept (restores use the catalogue\'s layout)', a.id, v.name);
+    }
+  }
   const gone = await ctx.catalogue.write((tx) => {
     let n = 0;
-    for (const a of tx.listArchives({ vaultId: v.id })) {
-      // Uploaded before this listing began and absent from it: deleted behind Freezer's back.
-      if (a.glacierId && !a.deletedRemote && !seen.has(a.glacierId) && a.uploaded && a.uploaded < started) {
-        tx.updateArchive(a.id, { deletedRemote: true });
-        n++;
-      }
+    for (const a of unlisted) {
+      if (manifestOnly.includes(a.id)) continue;
+      tx.updateArchive(a.id, { deletedRemote: true });
+      n++;
     }
     tx.upsertVault({ name: v.name, region: v.region, lastInventory: started });
     return n;
@@ -212,7 +222,8 @@ export async function reconcileBucket(ctx: ServiceContext, v: VaultRecord): Prom
   const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
     jobId: ticket.id, vaultId: v.id, action: 'InventoryRetrieval', status: 'Succeeded', created: started, completed: new Date().toISOString(),
     executed: new Date().toISOString(), ticket,
-    statusMessage: `Listed ${seen.size} archive(s): ${added} added${withoutFiles ? ` (${withoutFiles} without files: manifest unreadable)` : ''}, ${gone} gone from the bucket.`,
+    statusMessage: `Listed ${seen.size} archive(s): ${added} added${withoutFiles ? ` (${withoutFiles} without files: manifest unreadable)` : ''}, ${gone} gone from the bucket` +
+      `${manifestOnly.length ? `; ${manifestOnly.length} kept whose manifest was deleted outside Freezer (archive ${manifestOnly.join(', ')}: segments there, still restorable)` : ''}.`,
   }));
   ctx.emit('vaults', 'archives', 'files', 'jobs');
   ctx.log.info('Listed %s: %d archive(s), %d added, %d marked gone', v.name, seen.size, added, gone);

@@ -1,6 +1,7 @@
 import type { VaultRecord } from '../catalogue';
 import { FreezerError } from '../errors';
 import { createS3Clients, type S3Clients, type S3Config } from '../s3/clients';
+import { MIN_PART_SIZE } from '../s3/layout';
 import { S3Store } from '../s3/s3Store';
 import { keyLookup } from './restoreOperation';
 import type { ServiceContext } from './serviceContext';
@@ -43,6 +44,8 @@ export function bucketStore(ctx: ServiceContext, v: VaultRecord): S3Store {
     s = new S3Store({
       clients: s3Clients(ctx), bucket: v.bucket, prefix: v.prefix, concurrency: ctx.opts.glacier.threads,
       ...(ctx.opts.segmentSize ? { segmentSize: ctx.opts.segmentSize } : {}),
+      // The upload part size the user chose applies to buckets too, raised to S3's 5 MiB part minimum.
+      ...(ctx.opts.glacier.chunkSize ? { partSize: Math.max(MIN_PART_SIZE, ctx.opts.glacier.chunkSize) } : {}),
       keys: keyLookup(ctx), logger: ctx.log,
     });
     c.stores.set(v.name, s);

@@ -149,6 +149,18 @@ describe('freeze behaviour', () => {
 
 });
 
+describe('frame decompression with the size from the index', () => {
+  for (const compression of ['zstd', 'gzip'] as const) {
+    it(`${compression}: the exact size, a wrong one and none give the same bytes`, async () => {
+      const { frameCodec } = await import('../../../src/core/archive/compression');
+      const c = frameCodec(compression);
+      const txt = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `line ${i} of a frame\n`).join(''));
+      const z = await c.compressFrame(txt);
+      for (const size of [txt.length, 1000, txt.length * 2, undefined]) assert.deepEqual(await c.decompressFrames(z, size), txt, `size ${size}`);
+    });
+  }
+});
+
 describe('incompressible frames', () => {
   it('zstd stores them in raw blocks that zstd and zlib both read', async () => {
     const { frameCodec } = await import('../../../src/core/archive/compression');

@@ -89,6 +89,25 @@ describe('safe extraction', () => {
     assert.equal(await fsp.readFile(path.join(to, 'hard'), 'utf8'), 'hello');
   });
 
+  it('small files written several at once come back in archive order; a path given twice is written in order', async () => {
+    const dir = await fsp.mkdtemp(path.join(work, 'case-'));
+    const file = path.join(dir, 'a.tar');
+    const names = Array.from({ length: 40 }, (_, i) => `d/f${i}.txt`);
+    await fsp.writeFile(file, await makeTar([
+      ...names.map((name) => ({ name, body: `body of ${name}` })),
+      { name: 'd/f3.txt', body: 'second copy' }, { name: 'hard', type: 'link', linkname: 'd/f39.txt' },
+    ]));
+    const to = path.join(dir, 'target');
+    const out = await thawArchive({ input: file, to, overwrite: true });
+    assert.deepEqual(out.map((r) => r.path), [...names, 'd/f3.txt', 'hard']);
+    assert.equal(await fsp.readFile(path.join(to, 'd/f3.txt'), 'utf8'), 'second copy');
+    assert.equal(await fsp.readFile(path.join(to, 'd/f17.txt'), 'utf8'), 'body of d/f17.txt');
+    assert.equal(await fsp.readFile(path.join(to, 'hard'), 'utf8'), 'body of d/f39.txt');
+    assert.deepEqual((await fsp.readdir(path.join(to, 'd'))).filter((n) => n.endsWith('.freezer-part')), []);
+    // Without overwrite the second copy meets the first and stops the restore.
+    await assert.rejects(thawArchive({ input: file, to: path.join(dir, 'strict') }), code('TargetExists'));
+  });
+
   it('does not overwrite unless asked; overwrite replaces', async () => {
     const dir = await fsp.mkdtemp(path.join(work, 'case-'));
     const file = path.join(dir, 'a.tar');

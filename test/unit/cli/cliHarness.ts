@@ -1,12 +1,14 @@
 /**
  * Test support for the `freezer` binary: builds src/cli/main.ts once per test process into a temp
- * folder (with sql-wasm.wasm beside it, as in dist/), and runs it as a child process.
+ * folder (with sql-wasm.wasm beside it, as in dist/), runs it as a child process, and sets up the
+ * home folder and embedded endpoint most binary tests share (`startCliHome`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { startEmbeddedEndpoint, type EmbeddedEndpoint, type EmbeddedEndpointOptions } from '../../../src/core/service/embeddedEndpoint';
 
 const root = path.resolve(__dirname, '../../..');
 let built: Promise<string> | undefined;
@@ -143,4 +145,40 @@ export function findFile(dir: string, re: RegExp): string | undefined {
     } else if (re.test(e.name)) return p;
   }
   return undefined;
+}
+
+/** The result's stdout as JSON, after checking the command succeeded (its output otherwise). */
+export function okJson<T = any>(r: CliResult): T {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export interface CliHome {
+  /** Temp folder holding `home` and the endpoint's data (removed at exit). */
+  root: string;
+  /** The binary's working folder, with its freezer.conf. */
+  home: string;
+  ep: EmbeddedEndpoint;
+  /** Runs `freezer ARGS…` in `cwd` (default `home`). */
+  cli(args: string[], cwd?: string): Promise<CliResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The set-up most binary tests share: the CLI built, an embedded endpoint in this process, and a home
+ * folder whose freezer.conf points at it with its queue and topic and 1 s polls (`config` adds to it).
+ */
+export async function startCliHome(o: { endpoint?: Omit<EmbeddedEndpointOptions, 'dir'>; config?: Record<string, string | number>; timeoutMs?: number } = {}): Promise<CliHome> {
+  await prepareCli();
+  const root = tempDir();
+  const ep = await startEmbeddedEndpoint({ dir: path.join(root, 'endpoint'), ...o.endpoint });
+  const home = path.join(root, 'home');
+  fs.mkdirSync(home);
+  const p = ep.glacierConfigPatch;
+  fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({ endpoint: p.endpoint, queue: p.queueUrl, snsTopicArn: p.snsTopicArn, 'poll-time': 1, ...o.config }));
+  return {
+    root, home, ep,
+    cli: (args, cwd = home) => runCli(args, { cwd, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
+    close: () => ep.close(),
+  };
 }

@@ -104,6 +104,10 @@ describe('settings precedence: defaults < environment < config file < command li
     await assert.rejects(resolveSettings(parse(['--config', 'nope.conf']), {}, d), (e) => FreezerError.is(e, 'ConfigNotFound') && exitCodeFor(e) === EXIT.config);
     await assert.rejects(resolveSettings(parse(['--poll-time', '25']), {}, d), (e) => exitCodeFor(e) === EXIT.usage && /1 to 20/.test((e as Error).message));
     await assert.rejects(resolveSettings(parse(['--chunk-size', '3MiB']), {}, d), (e) => exitCodeFor(e) === EXIT.usage);
+    for (const bad of ['4MiB', '12', '7.5MiB']) {
+      await assert.rejects(resolveSettings(parse(['--segment-size', bad]), {}, d), (e) => exitCodeFor(e) === EXIT.usage && /5MiB to 5TiB/.test((e as Error).message), bad);
+    }
+    assert.equal((await resolveSettings(parse(['--segment-size', '32MiB']), {}, d)).settings.segmentSize, 32 * 1024 * 1024);
     await assert.rejects(resolveSettings(parse(['--endpoint', 'ftp://x']), {}, d), (e) => exitCodeFor(e) === EXIT.usage);
     await assert.rejects(resolveSettings(parse(['--secret-key', 'S3CRET-VALUE']), {}, d), (e) => exitCodeFor(e) === EXIT.config && !(e as Error).message.includes('S3CRET-VALUE'));
   });

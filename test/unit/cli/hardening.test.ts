@@ -11,29 +11,21 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
-import { cleanEnv, prepareCli, runCli, spawnCli, tempDir, type CliResult } from './cliHarness';
+import { cleanEnv, okJson as json, spawnCli, startCliHome, tempDir, type CliHome, type CliResult } from './cliHarness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const json = <T = any>(r: CliResult): T => {
-  assert.equal(r.code, 0, `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-};
 
 describe('freezer binary under attack and faults', () => {
+  let h: CliHome;
   let ep: EmbeddedEndpoint;
   let home: string;
   let src: string;
-  const cli = (args: string[], cwd = home) => runCli(args, { cwd });
+  const cli = (args: string[], cwd = home) => h.cli(args, cwd);
 
   before(async () => {
-    await prepareCli();
-    const root = tempDir();
-    ep = await startEmbeddedEndpoint({ dir: path.join(root, 'endpoint') });
-    home = path.join(root, 'home');
-    fs.mkdirSync(home);
-    const p = ep.glacierConfigPatch;
-    fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({ endpoint: p.endpoint, queue: p.queueUrl, topic: p.snsTopicArn, 'poll-time': 1 }));
-    src = path.join(root, 'docs');
+    h = await startCliHome();
+    ({ ep, home } = h);
+    src = path.join(h.root, 'docs');
     fs.mkdirSync(src);
     fs.writeFileSync(path.join(src, 'a.txt'), 'alpha\n'.repeat(5000));
     fs.writeFileSync(path.join(src, 'b.bin'), randomBytes(300_000));
@@ -42,7 +34,7 @@ describe('freezer binary under attack and faults', () => {
     json(await cli(['freeze', src, '--vault', 'v1', '--json']));
   });
 
-  after(async () => { await ep?.close(); });
+  after(async () => { await h?.close(); });
 
   it('a short secret key equal to a word of the output does not mask that word (which would reveal it)', async () => {
     const r = await cli(['archives', 'v1', '--access-key', 'AKIDEXAMPLE', '--secret-key', 'liquid']);

@@ -8,8 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
-import { prepareCli, runCli, spawnCli, tempDir, type CliResult } from './cliHarness';
+import { spawnCli, startCliHome, type CliHome, type CliResult } from './cliHarness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
@@ -20,22 +19,17 @@ const ok = (r: CliResult): CliResult => {
 };
 
 describe('freezer restore: killed while extracting', () => {
-  let ep: EmbeddedEndpoint;
+  let h: CliHome;
   let home: string;
   let src: string;
   const sizes = new Map<string, number>();
   const shas = new Map<string, string>();
-  const cli = (args: string[]) => runCli(args, { cwd: home, timeoutMs: 120_000 });
+  const cli = (args: string[]) => h.cli(args);
 
   before(async () => {
-    await prepareCli();
-    const root = tempDir();
-    ep = await startEmbeddedEndpoint({ dir: path.join(root, 'endpoint'), jobDelays: { Expedited: 500, Standard: 500 } });
-    home = path.join(root, 'home');
-    fs.mkdirSync(home);
-    const p = ep.glacierConfigPatch;
-    fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({ endpoint: p.endpoint, queue: p.queueUrl, snsTopicArn: p.snsTopicArn, 'poll-time': 1 }));
-    src = path.join(root, 'data');
+    h = await startCliHome({ endpoint: { jobDelays: { Expedited: 500, Standard: 500 } }, timeoutMs: 120_000 });
+    home = h.home;
+    src = path.join(h.root, 'data');
     fs.mkdirSync(src);
     for (let i = 0; i < 8; i++) {
       const name = `big-${i}.bin`;
@@ -45,7 +39,7 @@ describe('freezer restore: killed while extracting', () => {
       shas.set(name, createHash('sha256').update(bytes).digest('hex'));
     }
   });
-  after(async () => { await ep?.close(); });
+  after(async () => { await h?.close(); });
 
   /** Real-named files in `dir` whose content is not the original's. */
   const wrongUnderRealName = (dir: string): string[] => fs.readdirSync(dir)

@@ -1,12 +1,10 @@
 /** What only the local endpoint can produce (moto cannot): 403 of another account, 409, 503, BadDigest, expiry, S3 events to SQS. */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { CreateBucketCommand, DeleteObjectCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { FreezerError } from '../../../src/core/errors';
@@ -16,9 +14,11 @@ import { parseS3Notification } from '../../../src/core/s3/notifications';
 import { S3Store } from '../../../src/core/s3/s3Store';
 import { parseStoreNotification } from '../../../src/core/storage/notifications';
 import { startTestEndpoint, TEST_CREDENTIALS, type TestEndpoint } from '../../support/localEndpoint';
+import { openS3Case, type S3Case } from './support/s3Case';
 
 const BUCKET = 'freezer-local-cases';
 let ep: TestEndpoint;
+let c: S3Case;
 let dir: string;
 let clients: S3Clients;
 let store: S3Store;
@@ -27,23 +27,15 @@ const newClients = () => createS3Clients({ region: ep.endpoint.region, endpoint:
 before(async () => {
   // Standard restores take long enough to be seen in progress; a "day" of a restored copy is 1.5 s.
   ep = await startTestEndpoint({ jobDelays: { Expedited: 0, Standard: 30_000, Bulk: 0 }, restoreDayMs: 1500, foreignBuckets: ['someone-elses-bucket'] });
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'freezer-s3local-'));
-  clients = newClients();
-  await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  store = new S3Store({ clients, bucket: BUCKET, segmentSize: 12 * MIB, partSize: 5 * MIB, concurrency: 3 });
+  c = await openS3Case(BUCKET, { region: ep.endpoint.region, endpoint: ep.url, credentials: TEST_CREDENTIALS });
+  ({ dir, clients, store } = c);
 });
 after(async () => {
-  store?.close();
+  await c?.close();
   await ep?.close();
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
-const makeFile = async (name: string, size: number) => {
-  const data = randomBytes(size);
-  const file = path.join(dir, name);
-  await fs.writeFile(file, data);
-  return { file, data };
-};
+const makeFile = (name: string, size: number) => c.makeFile(name, size);
 const put = async (name: string, size: number, storageClass?: 'GLACIER' | 'DEEP_ARCHIVE') => {
   const { file, data } = await makeFile(`${name}.bin`, size);
   return { data, out: await store.putArchive({ file, description: `freezer/1;name=${name};c=none;e=none`, sessionKey: name, ...(storageClass ? { storageClass } : {}) }) };

@@ -1,11 +1,9 @@
 /** The S3 store's own cases on moto_server (the contract suite covers what every store shares). */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { generateKey } from '../../../src/core/crypto/keys';
 import { FreezerError } from '../../../src/core/errors';
 import { createS3Clients, type S3Clients } from '../../../src/core/s3/clients';
@@ -16,9 +14,11 @@ import type { ArchiveManifest } from '../../../src/core/storage/coldStore';
 import { MemorySessionStore } from '../../../src/core/storage/sessionStore';
 import { TEST_CREDENTIALS } from '../../support/localEndpoint';
 import { startMotoServer, type MotoServer } from '../../support/motoServer';
+import { openS3Case, type S3Case } from './support/s3Case';
 
 const BUCKET = 'freezer-s3-cases';
 let moto: MotoServer;
+let c: S3Case;
 let dir: string;
 let clients: S3Clients;
 let store: S3Store;
@@ -26,23 +26,15 @@ const cfg = () => ({ region: 'us-east-1', endpoint: moto.url, credentials: TEST_
 
 before(async () => {
   moto = await startMotoServer();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'freezer-s3-'));
-  clients = createS3Clients(cfg());
-  await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  store = new S3Store({ clients, bucket: BUCKET, segmentSize: 12 * MIB, partSize: 5 * MIB, concurrency: 3 });
+  c = await openS3Case(BUCKET, cfg());
+  ({ dir, clients, store } = c);
 });
 after(async () => {
-  store?.close();
+  await c?.close();
   await moto?.close();
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
-const makeFile = async (name: string, size: number) => {
-  const data = randomBytes(size);
-  const file = path.join(dir, name);
-  await fs.writeFile(file, data);
-  return { file, data };
-};
+const makeFile = (name: string, size: number) => c.makeFile(name, size);
 const keysUnder = async (prefix: string) => ((await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key as string);
 const bodyOf = async (key: string) => Buffer.from(await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
 
@@ -166,7 +158,7 @@ test('an object deleted behind Freezer\'s back: status and download say so, noth
   await assert.rejects(fs.access(`${dest}.partial`));
 });
 
-test('lost answers (stored, then the connection dropped): settled by HEAD, nothing sent twice, one object per segment', async () => {
+test('lost answers (stored, then the connection dropped): a lost Create adopted, the rest settled by HEAD, nothing sent twice, one object per segment', async () => {
   const c = createS3Clients(cfg());
   const sent: Record<string, number> = {};
   const dropped = new Set<string>();
@@ -186,8 +178,9 @@ test('lost answers (stored, then the connection dropped): settled by HEAD, nothi
     // 12 MiB multipart segment + a 3 MiB single-PUT segment.
     const { file, data } = await makeFile('lost.bin', 15 * MIB);
     const out = await s.putArchive({ file, description: 'freezer/1;name=lost;c=none;e=none', sessionKey: 'lost' });
-    assert.deepEqual(sent, { CompleteMultipartUploadCommand: 1, PutObjectCommand: 1 });
-    assert.deepEqual(dropped, new Set(['CompleteMultipartUploadCommand', 'PutObjectCommand']));
+    // Each sent once: the lost Create is adopted (found by listing), the lost Complete and PUT settled by HEAD.
+    assert.deepEqual(sent, { CreateMultipartUploadCommand: 1, CompleteMultipartUploadCommand: 1, PutObjectCommand: 1 });
+    assert.deepEqual(dropped, new Set(['CreateMultipartUploadCommand', 'CompleteMultipartUploadCommand', 'PutObjectCommand']));
     assert.equal((await keysUnder(dataPrefix('', out.ref.id))).length, 2);
     const uploads = await clients.s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: dataPrefix('', out.ref.id) }));
     assert.equal((uploads.Uploads ?? []).length, 0);
