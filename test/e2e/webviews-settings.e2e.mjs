@@ -54,6 +54,7 @@ test('a key is created (authenticated default), made default, and exported to a 
   await row.getByText('Save…').click();
   await answerFileDialog(wb.page, out);
   await message('keyMessage', 'saved to');
+  assert.equal(fs.statSync(out).mode & 0o777, 0o600, 'the key export is readable by its owner only');
   const exported = JSON.parse(fs.readFileSync(out, 'utf8'));
   assert.equal(exported.format, 'freezer-key');
   assert.equal(exported.algorithm, 'AES-256');

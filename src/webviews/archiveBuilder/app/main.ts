@@ -6,7 +6,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes, formatDuration } from '../../shared/format';
-import { byId, connect, setOptions } from '../../shared/app/rpc';
+import { connect } from '../../shared/app/rpc';
+import { byIds, setOptions, showMessage, type MessageKind } from '../../shared/app/dom';
 import { VirtualList } from '../../shared/app/virtualList';
 import {
   MEMBERS_PAGE, REASON, type ArchiveView, type BuilderEvents, type BuilderInit, type BuilderRequests, type BuilderState, type KeyChoice, type Row, type ScanResult,
@@ -25,38 +26,10 @@ const BY_HAND_EXCLUDED = HAND.excluded;
 const rpc = connect<BuilderRequests, BuilderEvents>();
 
 const ui = {
-  problem: byId('problem'),
-  toolbar: byId('toolbar'),
-  regexSection: byId('regexSection'),
-  caveat: byId('caveat'),
-  hint: byId('hint'),
-  problemText: byId('problemText'),
-  openSettings: byId<Button>('openSettings'),
-  addFiles: byId<Button>('addFiles'),
-  addFolders: byId<Button>('addFolders'),
-  fAlreadyFrozen: byId<Check>('fAlreadyFrozen'),
-  fBackup: byId<Check>('fBackup'),
-  fExclusion: byId<Check>('fExclusion'),
-  fManual: byId<Check>('fManual'),
-  removeUnselected: byId<Button>('removeUnselected'),
-  apply: byId<Button>('apply'),
-  name: byId<Field>('name'),
-  vault: byId<Field>('vault'),
-  compression: byId<Field>('compression'),
-  key: byId<Field>('key'),
-  output: byId('output'),
-  chooseOutput: byId<Button>('chooseOutput'),
-  description: byId('description'),
-  descriptionLength: byId('descriptionLength'),
-  descriptionWarning: byId('descriptionWarning'),
-  regex: byId<Field>('regex'),
-  applyRegex: byId<Button>('applyRegex'),
-  clearRegex: byId<Button>('clearRegex'),
-  message: byId('message'),
-  summary: byId('summary'),
-  list: byId('list'),
-  spacer: byId('spacer'),
-  empty: byId('empty'),
+  ...byIds()('problem', 'toolbar', 'regexSection', 'caveat', 'hint', 'problemText', 'output', 'description', 'descriptionLength', 'descriptionWarning', 'message', 'summary', 'list', 'spacer', 'empty'),
+  ...byIds<Button>()('openSettings', 'addFiles', 'addFolders', 'removeUnselected', 'apply', 'chooseOutput', 'applyRegex', 'clearRegex'),
+  ...byIds<Check>()('fAlreadyFrozen', 'fBackup', 'fExclusion', 'fManual'),
+  ...byIds<Field>()('name', 'vault', 'compression', 'key', 'regex'),
 };
 
 // ---- model ----
@@ -301,10 +274,8 @@ function updateDescriptionSoon(): void {
   }, 150);
 }
 
-function say(text: string, kind: 'info' | 'warning' | 'error' = 'info'): void {
-  ui.message.textContent = text;
-  ui.message.className = `message ${kind}`;
-  ui.message.classList.toggle('hidden', !text);
+function say(text: string, kind: MessageKind = 'info'): void {
+  showMessage(ui.message, text, kind);
 }
 
 // ---- state ----

@@ -10,7 +10,8 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { byId, connect, setOptions } from '../../shared/app/rpc';
+import { connect } from '../../shared/app/rpc';
+import { byId, byIds, setOptions, showMessage, type MessageKind } from '../../shared/app/dom';
 import {
   SECTIONS, type CredentialsStatus, type KeyView, type NewCredentials, type Section, type SettingsEvents, type SettingsRequests, type SettingsState, type SettingsValues,
 } from '../protocol';
@@ -22,40 +23,9 @@ type Radio = HTMLElement & { checked: boolean; value: string };
 const rpc = connect<SettingsRequests, SettingsEvents>();
 const ui = {
   tabs: byId<HTMLElement & { selectedIndex: number }>('tabs'),
-  endpointUrl: byId<Field>('endpointUrl'),
-  region: byId<Field>('region'),
-  accountId: byId<Field>('accountId'),
-  profile: byId<Field>('profile'),
-  accessKeyId: byId<Field>('accessKeyId'),
-  secretAccessKey: byId<Field>('secretAccessKey'),
-  credentialStatus: byId('credentialStatus'),
-  clearCredentials: byId<Button>('clearCredentials'),
-  snsTopicArn: byId<Field>('snsTopicArn'),
-  notificationQueueUrl: byId<Field>('notificationQueueUrl'),
-  pollTimeSeconds: byId<Field>('pollTimeSeconds'),
-  threads: byId<Field>('threads'),
-  chunkSizeMiB: byId<Field>('chunkSizeMiB'),
-  awsErrors: byId('awsErrors'),
-  saveAws: byId<Button>('saveAws'),
-  testConnection: byId<Button>('testConnection'),
-  awsMessage: byId('awsMessage'),
-  testResult: byId('testResult'),
-  keyRows: byId('keyRows'),
-  keysProblem: byId('keysProblem'),
-  noDefaultKey: byId<Button>('noDefaultKey'),
-  algorithm: byId<Field>('algorithm'),
-  newKeyLabel: byId<Field>('newKeyLabel'),
-  createKey: byId<Button>('createKey'),
-  exportForm: byId<Field>('exportForm'),
-  importJson: byId<Field>('importJson'),
-  importLabel: byId<Field>('importLabel'),
-  importKey: byId<Button>('importKey'),
-  importKeyFile: byId<Button>('importKeyFile'),
-  keyMessage: byId('keyMessage'),
-  exclusionPaths: byId<Field>('exclusionPaths'),
-  exclusionErrors: byId('exclusionErrors'),
-  saveExclusions: byId<Button>('saveExclusions'),
-  exclusionMessage: byId('exclusionMessage'),
+  ...byIds()('credentialStatus', 'awsErrors', 'awsMessage', 'testResult', 'keyRows', 'keysProblem', 'keyMessage', 'exclusionErrors', 'exclusionMessage'),
+  ...byIds<Button>()('clearCredentials', 'saveAws', 'testConnection', 'noDefaultKey', 'createKey', 'importKey', 'importKeyFile', 'saveExclusions'),
+  ...byIds<Field>()('endpointUrl', 'region', 'accountId', 'profile', 'accessKeyId', 'secretAccessKey', 'snsTopicArn', 'notificationQueueUrl', 'pollTimeSeconds', 'threads', 'chunkSizeMiB', 'algorithm', 'newKeyLabel', 'exportForm', 'importJson', 'importLabel', 'exclusionPaths'),
 };
 
 let saved: SettingsValues | undefined;
@@ -71,10 +41,8 @@ function setRadio(name: string, value: string): void {
   for (const r of radios(name)) r.checked = r.value === value;
 }
 
-function say(el: HTMLElement, text: string, kind: 'info' | 'warning' | 'error' = 'info'): void {
-  el.textContent = text;
-  el.className = `message ${kind}`;
-  el.classList.toggle('hidden', !text);
+function say(el: HTMLElement, text: string, kind: MessageKind = 'info'): void {
+  showMessage(el, text, kind);
 }
 
 // ---- form <-> values ----

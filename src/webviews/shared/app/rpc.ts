@@ -65,24 +65,3 @@ export function connect<R extends RequestMap<R>, E>(): Rpc<R, E> {
     },
   };
 }
-
-/** `document.getElementById` that fails loudly when the markup and the script disagree. */
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} is missing from the page`);
-  return el as T;
-}
-
-/** Replaces the options of a vscode-single-select. */
-export function setOptions(select: HTMLElement & { value: string }, options: Array<{ value: string; label: string; disabled?: boolean }>, value: string): void {
-  select.replaceChildren(...options.map((o) => {
-    const opt = document.createElement('vscode-option') as HTMLElement & { value: string; disabled: boolean };
-    opt.setAttribute('value', o.value);
-    opt.textContent = o.label;
-    if (o.disabled) opt.setAttribute('disabled', '');
-    return opt;
-  }));
-  // The element picks up new options asynchronously.
-  queueMicrotask(() => { select.value = value; });
-  setTimeout(() => { select.value = value; }, 0);
-}
