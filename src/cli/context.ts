@@ -1,6 +1,7 @@
 import type { GlacierConfig } from '../core/glacier/config';
-import { startEmbeddedEndpoint, EMBEDDED_CREDENTIALS, type EmbeddedEndpoint } from '../core/service/embeddedEndpoint';
+import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../core/service/embeddedEndpoint';
 import { checkPrivate, fileKeyStore } from '../core/service/fileKeyStore';
+import { loopbackCredentials } from '../core/service/loopbackCredentials';
 import { createFreezerService } from '../core/service/freezerService';
 import type { FreezerService } from '../core/service/service';
 import type { CliLogger } from './cliLogger';
@@ -30,16 +31,13 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
-
 /** Settings → the Glacier layer's config. The secret key goes in only here, and is registered for scrubbing. */
 export function toGlacierConfig(s: CliSettings): GlacierConfig {
   registerSecret(s.secretKey);
   registerSecret(s.sessionToken);
   let credentials: GlacierConfig['credentials'];
   if (s.accessKey && s.secretKey) credentials = { accessKeyId: s.accessKey, secretAccessKey: s.secretKey, ...(s.sessionToken ? { sessionToken: s.sessionToken } : {}) };
-  // A local endpoint accepts any signature; without this the SDK would look for AWS credentials.
-  else if (LOOPBACK.test(s.endpoint) && !s.profile) credentials = { ...EMBEDDED_CREDENTIALS };
+  else credentials = loopbackCredentials(s.endpoint, s.profile);
   return {
     region: s.region,
     accountId: s.accountId,
@@ -61,6 +59,8 @@ export interface ContextOptions {
   resumesUploads?: boolean;
   /** The command deals with the recreated-catalogue notice itself. */
   quietCatalogueNotice?: boolean;
+  /** --days: how long S3 restores keep their restored copy. */
+  restoreDays?: number;
 }
 
 export function createContext(resolved: ResolvedSettings, out: Output, log: CliLogger, signal: AbortSignal, opts: ContextOptions = {}): CliContext {
@@ -95,6 +95,7 @@ export function createContext(resolved: ResolvedSettings, out: Output, log: CliL
       keyStore: lockedKeyStore(fileKeyStore(s.keys), s.keys),
       log: log.child('service'),
       ...(opts.autoDownload ? { autoDownload: true } : {}),
+      ...(opts.restoreDays ? { restoreDays: opts.restoreDays } : {}),
       ...(s.segmentSize ? { segmentSize: s.segmentSize } : {}),
     });
     // Every command says so while the catalogue is a new one in place of a damaged one.

@@ -10,6 +10,7 @@ import { failedOperation, SDK_MAX_ATTEMPTS } from '../core/glacier/clients';
 import { errorCode, EXIT, exitCodeFor, UsageError } from './exitCodes';
 import { commandHelp, mainHelp } from './help';
 import { Output, printable } from './output';
+import { restoreDaysOf } from './restoreDays';
 import { scrub, shownArgument } from './secrets';
 
 /** Every option any command knows; each command then refuses the ones that are not its own. */
@@ -94,6 +95,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     ctx = createContext(resolved, out, log, stopper.signal, {
       autoDownload: name === 'daemon', quietCatalogueNotice: name === 'catalogue',
       resumesUploads: name === 'daemon' || (name === 'freeze' && args.values.resume === true),
+      restoreDays: restoreDaysOf(args),
     });
     const code = (await cmd.run(ctx, args)) ?? EXIT.ok;
     if (interrupted && name !== 'daemon' && name !== 'endpoint') return EXIT.interrupted;

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { CancellationError } from '../core/errors';
+import { disconnectDetail } from '../core/s3/disconnectText';
 import type { ArchiveInfo } from '../core/service/types';
 import type { FreezerCommand } from './deps';
 import { resolveArchive } from './pickers';
 
-/** Deletes the local copy of an uploaded archive; it stays in Glacier (liquid → frozen). */
+/** Deletes the local copy of an uploaded archive; it stays in its vault or bucket (liquid → frozen). */
 export const disconnectArchive: FreezerCommand = {
   id: 'freezer.disconnectArchive',
   async run(deps, arg?: unknown, confirmed?: unknown): Promise<ArchiveInfo> {
@@ -12,7 +13,7 @@ export const disconnectArchive: FreezerCommand = {
     if (confirmed !== true) {
       const ok = await vscode.window.showWarningMessage(
         `Delete the local file of "${archive.name}"?`,
-        { modal: true, detail: 'The archive stays in Glacier. Getting it back later takes a retrieval job (hours, and it costs money).' },
+        { modal: true, detail: disconnectDetail(archive) },
         'Delete Local File',
       );
       if (ok !== 'Delete Local File') throw new CancellationError();

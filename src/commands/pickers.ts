@@ -122,11 +122,20 @@ async function pickPlannedTier(est: RetrievalEstimate, archive: ArchiveInfo, mem
     detail: `${plan.storageClass}: requests + retrieval + the restored copy × ${plan.days} days + transfer out of ${formatBytes(plan.downloadBytes)} · ${priced}`,
     tier: t.tier,
   }));
-  for (const u of plan.unavailable) items.push({ label: `${u.tier}: ${u.reason}`, kind: vscode.QuickPickItemKind.Separator });
+  // A tier the class does not have is listed, greyed by its icon and saying why, so the user does not
+  // wonder where it went; picking it keeps the pick open.
+  for (const u of plan.unavailable) items.push({ label: `$(circle-slash) ${u.tier}`, description: u.reason, detail: `${plan.storageClass} objects cannot be restored with ${u.tier}; choose another tier.` });
   qp.items = items;
   qp.activeItems = items.filter((i) => i.tier === 'Standard');
   const tier = await new Promise<Tier | undefined>((resolve) => {
-    qp.onDidAccept(() => resolve(qp.selectedItems[0]?.tier ?? qp.activeItems[0]?.tier));
+    qp.onDidAccept(() => {
+      const chosen = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (chosen && !chosen.tier) {
+        qp.activeItems = items.filter((i) => i.tier === 'Standard');
+        return;
+      }
+      resolve(chosen?.tier);
+    });
     qp.onDidHide(() => resolve(undefined));
     qp.show();
   });

@@ -4,6 +4,7 @@ import { runWithProgress } from '../platform/progress';
 import type { ExistingPolicy, OnExisting } from '../core/archive/placeFile';
 import type { CommandDeps } from './deps';
 import { askOnExisting } from './restoreConflicts';
+import { withStandardIfNoExpedited } from './expeditedFallback';
 import { resolveTier } from './pickers';
 
 /** A restore that completes later (after a retrieval) cannot ask: it never replaces, it keeps both. */
@@ -23,11 +24,10 @@ export async function restoreMembers(
   const svc = await deps.host.ready();
   const fixed: ExistingPolicy | undefined = opts.onExisting ?? (opts.overwrite ? 'replace' : undefined);
   if (archive.state === 'frozen') {
-    const tier = await resolveTier(deps, archive, opts.tier, opts.version?.memberPath);
     // A version goes through restoreFileVersion as when local, so it lands as <to>/<name> either way.
-    const result = opts.version
-      ? await svc.restoreFileVersion(opts.version, to, { tier, onExisting: fixed ?? LATER })
-      : (await svc.restore({ archiveId: archive.id, to, members: opts.members, tier, onExisting: fixed ?? LATER }));
+    const { result, tier } = await withStandardIfNoExpedited(await resolveTier(deps, archive, opts.tier, opts.version?.memberPath), (t) => (opts.version
+      ? svc.restoreFileVersion(opts.version, to, { tier: t, onExisting: fixed ?? LATER })
+      : svc.restore({ archiveId: archive.id, to, members: opts.members, tier: t, onExisting: fixed ?? LATER })));
     deps.vaults.markArchivesStale();
     deps.jobs.refresh();
     const what = result.job?.byteRange && opts.version ? `retrieval of only the part holding ${opts.version.name}` : 'retrieval';

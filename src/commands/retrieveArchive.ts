@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ArchiveInfo, JobInfo } from '../core/service/types';
 import { runWithProgress } from '../platform/progress';
 import type { CommandDeps, FreezerCommand } from './deps';
+import { withStandardIfNoExpedited } from './expeditedFallback';
 import { resolveArchive, resolveTier } from './pickers';
 
 /**
@@ -17,8 +18,8 @@ export const retrieveArchive: FreezerCommand = {
       void vscode.window.showInformationMessage(`"${archive.name}" is ${archive.state}: there is nothing to retrieve.`);
       return undefined;
     }
-    const tier = await resolveTier(deps, archive, tierArg);
-    const job = await (await deps.host.ready()).retrieveArchive(archive.id, tier);
+    const svc = await deps.host.ready();
+    const { result: job, tier } = await withStandardIfNoExpedited(await resolveTier(deps, archive, tierArg), (t) => svc.retrieveArchive(archive.id, t));
     deps.log.info(`Retrieval of archive ${archive.id} (${archive.name}) started: ${tier}, job ${job.id.slice(0, 12)}…`);
     deps.vaults.markArchivesStale();
     deps.jobs.refresh();

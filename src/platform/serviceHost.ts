@@ -8,6 +8,7 @@ import { describeConfig } from '../core/glacier/config';
 import { MIB } from '../core/hash/treeHash';
 import type { FreezerService, ServiceOptions } from '../core/service/service';
 import type { ChangeKind } from '../core/service/types';
+import { loopbackCredentials } from '../core/service/loopbackCredentials';
 import { channelLogger } from './logger';
 import type { FreezerSecrets } from './secrets';
 import { isConfigured, readSettings, SECTION, type FreezerSettings } from './settings';
@@ -29,7 +30,7 @@ export interface ServiceFactories {
 /** Settings whose change needs a new service (the others are read when used). */
 const REBUILD_KEYS: readonly (keyof FreezerSettings)[] = [
   'endpoint', 'region', 'accountId', 'profile', 'notificationQueueUrl', 'snsTopicArn', 'pollTimeSeconds', 'threads',
-  'chunkSizeMiB', 'databasePath', 'uploadFolder', 'localEndpointFolder', 'backupFilterPatterns', 'exclusionPaths',
+  'chunkSizeMiB', 'databasePath', 'uploadFolder', 'localEndpointFolder', 'backupFilterPatterns', 'exclusionPaths', 'restoredCopyDays',
 ];
 
 export const CONTEXT_CONFIGURED = 'freezer.configured';
@@ -177,7 +178,8 @@ export class ServiceHost implements vscode.Disposable {
     } else {
       await this.closeEndpoint();
       if (s.endpoint !== 'aws') glacier.endpoint = s.endpoint;
-      const creds = await this.secrets.getAwsCredentials();
+      // A `freezer endpoint` on this machine (shared with the daemon) needs no AWS credentials.
+      const creds = (await this.secrets.getAwsCredentials()) ?? loopbackCredentials(glacier.endpoint, glacier.profile);
       if (creds) glacier.credentials = creds;
     }
     this.log.info('Connecting: %s', describeConfig(glacier));
@@ -186,6 +188,7 @@ export class ServiceHost implements vscode.Disposable {
       databasePath,
       uploadFolder,
       keyStore: this.secrets.keyStore(),
+      restoreDays: s.restoredCopyDays,
       log: channelLogger(this.channel),
       defaultFilters: { backupPatterns: s.backupFilterPatterns, exclusionPaths: s.exclusionPaths },
     });

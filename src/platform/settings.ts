@@ -26,6 +26,8 @@ export interface FreezerSettings {
   fileDecorations: boolean;
   /** Archives per page in the Vaults view. */
   pageSize: number;
+  /** Days an S3 restore keeps its restored copy. */
+  restoredCopyDays: number;
 }
 
 export type SettingKey = keyof FreezerSettings;
@@ -49,12 +51,13 @@ const DEFAULTS: FreezerSettings = {
   allowUnencrypted: false,
   fileDecorations: true,
   pageSize: 100,
+  restoredCopyDays: 3,
 };
 
 export const SETTING_KEYS = Object.keys(DEFAULTS) as SettingKey[];
 
-const NUMBER_BOUNDS: [('pollTimeSeconds' | 'threads' | 'chunkSizeMiB' | 'pageSize'), number, number][] = [
-  ['pollTimeSeconds', 1, 20], ['threads', 1, 32], ['chunkSizeMiB', 0, 4096], ['pageSize', 10, 1000],
+const NUMBER_BOUNDS: [('pollTimeSeconds' | 'threads' | 'chunkSizeMiB' | 'pageSize' | 'restoredCopyDays'), number, number][] = [
+  ['pollTimeSeconds', 1, 20], ['threads', 1, 32], ['chunkSizeMiB', 0, 4096], ['pageSize', 10, 1000], ['restoredCopyDays', 1, 30],
 ];
 
 /** Reads the whole `freezer` section; values VS Code does not know fall back to the defaults above. */

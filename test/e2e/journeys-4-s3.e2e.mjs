@@ -64,6 +64,9 @@ test('journey 6: Create Bucket checks the name, freezes into Deep Archive; one f
   await expandRow(viewRow(page, 'Stores', STORE).first());
   const liquid = viewRow(page, 'Stores', /^photos.*liquid/).first();
   await liquid.waitFor({ timeout: 30000 });
+  // The store row's tooltip (the mouse rests there after expanding it) would take the right-click.
+  await page.mouse.move(900, 700);
+  await page.locator('.monaco-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   await contextMenu(page, liquid, 'Disconnect Archive');
   await page.getByRole('button', { name: 'Delete Local File' }).click();
   const frozen = viewRow(page, 'Stores', /^photos.*frozen/).first();
@@ -91,6 +94,8 @@ test('journey 6: Create Bucket checks the name, freezes into Deep Archive; one f
   assert.match(text, /estimate, us-east-1 prices as of \d{4}-\d{2}-\d{2}/);
   // No Expedited for Deep Archive: only Standard and Bulk can be picked.
   assert.equal(await qp.locator('.quick-input-list .monaco-list-row', { hasText: /^Expedited\b.*\$/ }).count(), 0);
+  // It is not silently absent: a row says it is not offered, and why.
+  assert.match(await qp.locator('.quick-input-list .monaco-list-row', { hasText: /Expedited/ }).first().innerText(), /Expedited\s*not offered for Glacier Deep Archive/);
   assert.match(text, /Standard.*within 12 h/);
   await shot('3-planner');
   await pick(page, 'Bulk');

@@ -11,16 +11,20 @@ export const shotsDir = path.resolve(process.env.FREEZER_SHOTS || path.join(root
 
 /**
  * Starts VS Code with Freezer on a workspace. `settings` are user settings; `prepareWorkspace(dir)` may
- * add files. Returns { page, cs, workspace, scratch, shot(name), runCommand(title), close() }.
+ * add files. `reopen` (the `scratch` of a workbench closed with `keep`) starts VS Code again on the same
+ * profile and workspace, as a user reopening it. Returns { page, cs, workspace, scratch, globalStorage,
+ * shot(name), runCommand(title), close({ keep }) }.
  */
-export async function openWorkbench({ settings = {}, prepareWorkspace, env = {} } = {}) {
-  const scratch = mkTmp('fz-e2e-');
+export async function openWorkbench({ settings = {}, prepareWorkspace, env = {}, reopen } = {}) {
+  const scratch = reopen ?? mkTmp('fz-e2e-');
   const extensionsDir = path.join(scratch, 'extensions');
-  fs.mkdirSync(extensionsDir, { recursive: true });
-  await installVsix(path.join(root, 'freezer.vsix'), extensionsDir);
   const workspace = path.join(scratch, 'workspace');
-  fs.mkdirSync(workspace);
-  if (prepareWorkspace) await prepareWorkspace(workspace);
+  if (!reopen) {
+    fs.mkdirSync(extensionsDir, { recursive: true });
+    await installVsix(path.join(root, 'freezer.vsix'), extensionsDir);
+    fs.mkdirSync(workspace);
+    if (prepareWorkspace) await prepareWorkspace(workspace);
+  }
   const cs = await startCodeServer({ root: path.join(scratch, 'cs'), extensionsDir, settings, env });
   const browser = await launchChromium();
   const page = browser.context.pages()[0] || await browser.context.newPage();
@@ -32,12 +36,14 @@ export async function openWorkbench({ settings = {}, prepareWorkspace, env = {} 
   fs.mkdirSync(shotsDir, { recursive: true });
   return {
     page, cs, workspace, scratch,
+    // Where VS Code keeps the extension's data (its catalogue freezer.db): publisher.name.
+    globalStorage: path.join(cs.dirs.userData, 'User/globalStorage/freezer.freezer'),
     shot: (name) => page.screenshot({ path: path.join(shotsDir, `${name}.png`) }),
     runCommand: (title) => runCommand(page, title),
-    close: async () => {
+    close: async ({ keep = false } = {}) => {
       await browser.close();
       await cs.stop();
-      if (!process.env.E2E_KEEP) fs.rmSync(scratch, { recursive: true, force: true });
+      if (!keep && !process.env.E2E_KEEP) fs.rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

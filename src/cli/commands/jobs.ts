@@ -6,6 +6,7 @@ import { EXIT, UsageError } from '../exitCodes';
 import { count, formatBytes, table } from '../output';
 import { resolveArchive } from '../resolveArchive';
 import { chooseTier, parseTierName, priceLines } from '../retrievalPrice';
+import { DAYS_HELP, DAYS_OPTION } from '../restoreDays';
 
 export function jobRows(jobs: JobInfo[]): string[] {
   return table(['JOB', 'VAULT', 'ACTION', 'ARCHIVE', 'TIER', 'STATUS', 'CREATED', 'DONE'], jobs.map((j) => [
@@ -34,12 +35,14 @@ export const retrieveCommand: Command = {
     yes: { type: 'boolean' },
     to: { type: 'string', arg: 'DIR' },
     vault: { type: 'string', arg: 'V' },
+    days: DAYS_OPTION,
   },
   details: [
     'ARCHIVE is a catalogue id, a Glacier archive id or an archive name.',
     'The tier, bytes and cost are printed first; the job starts only with --tier, --yes (Standard) or an answer at a terminal.',
     'An archive already on this machine is not retrieved: with --to DIR it is restored from the local file.',
     'With --to DIR the daemon restores the files into DIR instead of keeping the archive in the upload folder.',
+    DAYS_HELP,
   ],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;

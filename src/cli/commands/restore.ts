@@ -9,6 +9,7 @@ import type { CliContext } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exitCodes';
 import { count } from '../output';
 import { resolveArchive } from '../resolveArchive';
+import { DAYS_HELP, DAYS_OPTION } from '../restoreDays';
 import { chooseTier, parseTierName, priceLines, sumEstimates } from '../retrievalPrice';
 
 export const restoreCommand: Command = {
@@ -23,6 +24,7 @@ export const restoreCommand: Command = {
     tier: { type: 'string', arg: 'TIER' },
     yes: { type: 'boolean' },
     vault: { type: 'string', arg: 'V' },
+    days: DAYS_OPTION,
   },
   details: [
     'A file already in DIR with the same content (SHA-256) is left as it is. One that differs stops the',
@@ -34,6 +36,7 @@ export const restoreCommand: Command = {
     'it starts only with --tier, --yes (Standard) or an answer at a terminal: nothing is billed otherwise.',
     'One frozen file restores only its part: a vault archive\'s byte range, or the segment objects of a bucket',
     'archive holding it (then ranged GETs of just its bytes); `freezer plan PATH` shows it without starting anything.',
+    DAYS_HELP,
   ],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;
@@ -95,12 +98,13 @@ async function restoreOneFile(
 
 export const planCommand: Command = {
   name: 'plan',
-  usage: 'ARCHIVE|PATH',
+  usage: 'ARCHIVE|PATH [--days N]',
   summary: 'What restoring an archive or one frozen file would request, download and cost per tier (nothing is requested).',
-  options: { vault: { type: 'string', arg: 'V' } },
+  options: { vault: { type: 'string', arg: 'V' }, days: DAYS_OPTION },
+  details: [DAYS_HELP],
   async run(ctx, args) {
     const [, ref, ...rest] = args.positionals;
-    if (!ref || rest.length) throw new UsageError('Usage: freezer plan ARCHIVE|PATH');
+    if (!ref || rest.length) throw new UsageError('Usage: freezer plan ARCHIVE|PATH [--days N]');
     const svc = await ctx.service();
     const own = await svc.listVersions(path.resolve(ref));
     const v = own.length ? latest(own) : undefined;

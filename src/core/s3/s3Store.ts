@@ -48,6 +48,9 @@ const TRAITS: StoreTraits = { kind: 'bucket', partialRestore: 'segments', invent
 const HEADS_MAX = 4;
 
 /** An S3 bucket (with an optional prefix) as a ColdStore: segments in an archive class, manifests in STANDARD (docs/S3.md). */
+/** How long a restore recorded before its requests were all sent is given to send them. */
+const REQUESTING_GRACE_MS = 10 * 60_000;
+
 export class S3Store implements ColdStore {
   readonly traits = TRAITS;
   readonly location: string;
@@ -197,6 +200,12 @@ export class S3Store implements ColdStore {
     if (needsRestore(cls) && !restoreTiers(cls).includes(opts.tier)) {
       throw new FreezerError('InvalidTier', `${cls} objects cannot be restored with the ${opts.tier} tier; use ${restoreTiers(cls).join(' or ')}.`);
     }
+    const { tiers: _t, ...kept } = plan;
+    const ticket: StoreTicket = {
+      kind: 'restore', id: `s3-restore-${plan.ref.id}-${randomBytes(4).toString('hex')}`, store: this.location, tier: opts.tier, days,
+      requested: new Date().toISOString(), plan: kept,
+    };
+    await opts.onTicket?.({ ...ticket, requestedUnits: {}, requesting: true });
     const answers: NonNullable<StoreTicket['requestedUnits']> = {};
     let next = 0;
     let failure: unknown;
@@ -211,11 +220,7 @@ export class S3Store implements ColdStore {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, plan.units.length) }, worker));
     if (failure !== undefined) throw failure;
-    const { tiers: _t, ...kept } = plan;
-    return {
-      kind: 'restore', id: `s3-restore-${plan.ref.id}-${randomBytes(4).toString('hex')}`, store: this.location, tier: opts.tier, days,
-      requested: new Date().toISOString(), plan: kept, requestedUnits: answers,
-    };
+    return { ...ticket, requestedUnits: answers };
   }
 
   async requestInventory(): Promise<StoreTicket> {
@@ -245,6 +250,8 @@ export class S3Store implements ColdStore {
       else if (!needsRestore(s.storageClass)) st = { state: 'ready' };
       else if (s.restore?.ongoing) st = { state: 'in-progress' };
       else if (s.restore?.expiry && Date.parse(s.restore.expiry) > Date.now()) st = { state: 'ready', expires: s.restore.expiry };
+      // Not requested yet by the process still sending the requests (a crashed one: expired after a while).
+      else if (ticket.requesting && !ticket.requestedUnits?.[u.id] && Date.now() - Date.parse(ticket.requested) < REQUESTING_GRACE_MS) st = { state: 'in-progress' };
       // S3 shows a restore at once (strong consistency): none on an archived object means its copy expired.
       else st = { state: 'expired' };
       units[u.id] = st;

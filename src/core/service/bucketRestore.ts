@@ -59,7 +59,7 @@ export async function estimateBucketRestore(ctx: ServiceContext, v: VaultRecord,
   const ref = await archiveRef(ctx, a);
   const range = o.member ? await memberRange(ctx, a, o.member) : undefined;
   const plan = await store.planRestore(ref, range);
-  const priced = price(v, a, plan, o.days);
+  const priced = price(v, a, plan, o.days ?? ctx.opts.restoreDays);
   const available = priced.tiers.filter((t) => t.available);
   const segments = plan.ref.segments?.length ?? plan.units.length;
   return {
@@ -91,19 +91,39 @@ export async function startBucketRestore(
   const one = o.flatten && o.members?.length === 1 ? o.members[0] : undefined;
   const range = one ? await memberRange(ctx, a, one) : undefined;
   const plan = await store.planRestore(await archiveRef(ctx, a), range);
-  const priced = price(v, a, plan, o.days);
+  const priced = price(v, a, plan, o.days ?? ctx.opts.restoreDays);
   ctx.log.info('Restore plan for archive %d%s: %s', a.id, one ? ` (${one})` : '', describeRestorePlan(priced).join(' '));
-  const ticket = await store.requestRestore(plan, { tier: o.tier, days: priced.days });
-  const rec = await ctx.catalogue.write((tx) => tx.upsertJob({
-    jobId: ticket.id, vaultId: v.id, archiveId: a.id, action: 'ArchiveRetrieval', tier: o.tier, status: 'InProgress', ticket,
-    byteRange: range ? `${plan.range.start}-${plan.range.end}` : null,
-    restoreTarget: o.restoreTo ? path.resolve(o.restoreTo) : null,
-    description: encodePlan({ members: o.members, flatten: o.flatten, ...(o.onExisting ? { onExisting: o.onExisting } : {}) }),
-  }));
+  let recorded: string | undefined;
+  let ticket: StoreTicket;
+  try {
+    ticket = await store.requestRestore(plan, {
+      tier: o.tier, days: priced.days,
+      // Recorded before the first RestoreObject: its completion event may come before the last is sent.
+      onTicket: async (t) => {
+        await ctx.catalogue.write((tx) => tx.upsertJob({
+          jobId: t.id, vaultId: v.id, archiveId: a.id, action: 'ArchiveRetrieval', tier: o.tier, status: 'InProgress', ticket: t,
+          byteRange: range ? `${plan.range.start}-${plan.range.end}` : null,
+          restoreTarget: o.restoreTo ? path.resolve(o.restoreTo) : null,
+          description: encodePlan({ members: o.members, flatten: o.flatten, ...(o.onExisting ? { onExisting: o.onExisting } : {}) }),
+        }));
+        recorded = t.id;
+      },
+    });
+  } catch (e) {
+    // Not all requested: nothing pending is left behind (the caller may offer another tier).
+    const id = recorded;
+    if (id) await ctx.catalogue.write((tx) => tx.removeJob(id)).catch(() => undefined);
+    throw e;
+  }
+  // Only the ticket: a listening process may have completed the job meanwhile.
+  const rec = await ctx.catalogue.write((tx) => tx.updateJob(ticket.id, { ticket }));
   ctx.emit('jobs', 'archives');
   ctx.log.info('Requested a %s restore %s of %d segment object(s) (%d bytes) of archive %d from %s',
     o.tier, ticket.id, plan.units.length, plan.bytesRestored, a.id, v.name);
-  return toJobInfo(rec, a);
+  // Objects restored already (200, e.g. by an earlier one-file restore) send no S3 event: ask now.
+  const answers = Object.values(ticket.requestedUnits ?? {});
+  const done = answers.length > 0 && answers.every((x) => x === 'restored' || x === 'readable');
+  return toJobInfo(done ? await checkBucketJob(ctx, rec, undefined, 'status check') : rec, a);
 }
 
 const isPartial = (j: JobRecord, a: ArchiveRecord): boolean => {
@@ -116,7 +136,7 @@ const isPartial = (j: JobRecord, a: ArchiveRecord): boolean => {
  * the restored copy's expiry (the archive is `melted` until then); a copy gone or a segment deleted
  * behind Freezer's back fails it with the store's message.
  */
-export async function checkBucketJob(ctx: ServiceContext, j: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
+export async function checkBucketJob(ctx: ServiceContext, j: JobRecord, signal?: AbortSignal, via: 'status check' | 'S3 event' = 'status check'): Promise<JobRecord> {
   if (!j.ticket) return j;
   const v = await ctx.catalogue.read((r) => r.getVault(j.vaultId));
   if (!v || v.kind !== 'bucket') return j;
@@ -129,7 +149,7 @@ export async function checkBucketJob(ctx: ServiceContext, j: JobRecord, signal?:
   if (patch.status === j.status && (patch as { expires?: string | null }).expires === j.expires) return j;
   const r = await ctx.catalogue.write((tx) => tx.updateJob(j.jobId, patch));
   ctx.emit('jobs', 'archives');
-  ctx.log.info('Restore %s of archive %s is now %s%s', j.jobId, j.archiveId ?? '?', r.status, r.expires ? ` (restored copy until ${r.expires})` : '');
+  ctx.log.info('Restore %s of archive %s is now %s%s (seen by %s)', j.jobId, j.archiveId ?? '?', r.status, r.expires ? ` (restored copy until ${r.expires})` : '', via);
   return r;
 }
 
@@ -257,7 +277,7 @@ export async function onS3RestoreEvents(ctx: ServiceContext, events: S3RestoreEv
     for (const j of touched) {
       const now = await ctx.catalogue.getJob(j.jobId);
       if (!now) continue;
-      const r = now.status === 'InProgress' || ev.kind === 'restore-expired' ? await checkBucketJob(ctx, now, signal) : now;
+      const r = now.status === 'InProgress' || ev.kind === 'restore-expired' ? await checkBucketJob(ctx, now, signal, 'S3 event') : now;
       if (r.status === 'Succeeded' && !r.executed) await act(r);
     }
   }

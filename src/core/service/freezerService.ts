@@ -10,6 +10,7 @@ import * as frozen from './frozenFiles';
 import * as jobs from './jobOperations';
 import * as keys from './keyOperations';
 import { importLegacyDatabase } from './legacyImportOperation';
+import { deleteIncompleteUploads, listIncompleteUploads } from './incompleteUploads';
 import { restore, restoreFileVersion } from './restoreOperation';
 import { effectiveFilters, scanSelection } from './selection';
 import type { FreezerService, ServiceOptions } from './service';
@@ -19,6 +20,12 @@ import { addBucket } from './bucketOperations';
 import { closeBucketStores } from './bucketStores';
 
 /** Background work dispose() waits for; its failures are logged, not thrown. */
+/** A restore whose objects were restored already (S3 answered 200) is complete at once: restore now. */
+function applyIfRestored<R extends { status: string; job?: { id: string; status: string } }>(ctx: ServiceContext, r: R): R {
+  if (r.status === 'retrieving' && r.job?.status === 'Succeeded') track(ctx, jobs.applyIfComplete(ctx, r.job.id));
+  return r;
+}
+
 function track(ctx: ServiceContext, p: Promise<void>): void {
   const run = p.catch((e: unknown) => { if (!ctx.lifetime.signal.aborted) ctx.log.warn('%s', (e as Error)?.message ?? String(e)); });
   ctx.watchers.add(run);
@@ -58,6 +65,8 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     listVaults: () => vaults.listVaults(ctx),
     createVault: (name) => vaults.createVault(ctx, name),
     removeVault: (name) => vaults.removeVault(ctx, name),
+    listIncompleteUploads: (store, signal) => listIncompleteUploads(ctx, store, signal),
+    deleteIncompleteUploads: (store, age, signal) => ctx.track(() => deleteIncompleteUploads(ctx, store, age, signal)),
     requestInventory: (vault) => vaults.requestInventory(ctx, vault),
     addBucket: (location, o) => addBucket(ctx, location, o),
 
@@ -81,7 +90,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
       return job;
     },
     downloadArchive: (id, o) => ctx.track(() => archives.downloadArchive(ctx, id, o)),
-    restore: (req) => ctx.track(() => restore(ctx, req)),
+    restore: (req) => ctx.track(async () => applyIfRestored(ctx, await restore(ctx, req))),
 
     listJobs: (vault) => jobs.listJobs(ctx, vault),
     refreshJobs: () => jobs.refreshJobs(ctx),
@@ -91,7 +100,7 @@ export async function createFreezerService(opts: ServiceOptions): Promise<Freeze
     listVersions: (p) => frozen.listVersions(ctx, p),
     searchFrozen: (text, limit) => frozen.searchFrozen(ctx, text, limit),
     recentFrozenRoots: (limit) => frozen.recentFrozenRoots(ctx, limit),
-    restoreFileVersion: (v, to, o) => ctx.track(() => restoreFileVersion(ctx, v, to, o)),
+    restoreFileVersion: (v, to, o) => ctx.track(async () => applyIfRestored(ctx, await restoreFileVersion(ctx, v, to, o))),
 
     listKeys: () => keys.listKeys(ctx),
     createKey: (algorithm, label) => keys.createKey(ctx, algorithm, label),

@@ -3,6 +3,7 @@
  * pipeline and Glacier layers; the extension and the CLI each construct it with their own key store,
  * logger and configuration.
  */
+import type { IncompleteUpload } from './incompleteUploads';
 import type { RecreatedNotice } from '../catalogue';
 import type { GlacierConfig } from '../glacier/config';
 import type { S3Config } from '../s3/clients';
@@ -44,6 +45,8 @@ export interface ServiceOptions {
    * Retrievals started with a restore target are always downloaded and restored.
    */
   autoDownload?: boolean;
+  /** Days an S3 restore keeps its restored copy (1–30; default DEFAULT_RESTORE_DAYS, 3). */
+  restoreDays?: number;
   /** DescribeJob polling interval of `watchJobs` when no queue is configured (default 15 min). */
   jobPollIntervalMs?: number;
   /** S3 settings for bucket stores; default: the Glacier settings' region, endpoint and credentials. */
@@ -61,6 +64,10 @@ export interface FreezerService {
   listVaults(): Promise<VaultInfo[]>;
   createVault(name: string): Promise<VaultInfo>;
   removeVault(name: string): Promise<void>;
+  /** A bucket store's uploads that never finished (segments without a manifest): billed, in no listing. */
+  listIncompleteUploads(store: string, signal?: AbortSignal): Promise<IncompleteUpload[]>;
+  /** Deletes those older than `olderThanMs` that no catalogued upload can resume; answers them. */
+  deleteIncompleteUploads(store: string, olderThanMs: number, signal?: AbortSignal): Promise<IncompleteUpload[]>;
   requestInventory(vault: string): Promise<JobInfo>;
   /**
    * Adds an S3 bucket (s3://bucket/prefix, or just the bucket name) as a store, creating the bucket

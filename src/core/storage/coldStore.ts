@@ -162,6 +162,8 @@ export interface StoreTicket {
   plan?: Omit<RestorePlan, 'tiers'>;
   /** Per unit, what the store said when it was requested. */
   requestedUnits?: Record<string, 'requested' | 'in-progress' | 'restored' | 'readable'>;
+  /** Recorded before the units were all requested (see RequestRestoreOptions.onTicket). */
+  requesting?: boolean;
 }
 
 export type TicketState = 'in-progress' | 'ready' | 'failed' | 'expired';
@@ -178,6 +180,11 @@ export interface RequestRestoreOptions {
   tier: Tier;
   /** Bucket: days the restored copy stays (default 7). */
   days?: number;
+  /**
+   * Bucket: called with the ticket (`requesting`) before the first unit is requested, so the caller
+   * records it first: an object's completion event can arrive before the last unit is requested.
+   */
+  onTicket?: (ticket: StoreTicket) => Promise<void>;
   /** Vault: the SNS topic notified when the job completes. */
   snsTopic?: string;
   description?: string;

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TEST_CREDENTIALS } from '../../support/localEndpoint';
 import { startMotoServer, type MotoServer } from '../../support/motoServer';
@@ -65,6 +66,15 @@ describe('freezer binary on bucket stores', () => {
     assert.match(plan.stdout, /Restores 1 object/);
     assert.match(plan.stdout, /Expedited: 1–5 min, \$/);
     assert.match(plan.stdout, /estimate, us-east-1 list prices as of \d{4}-\d{2}-\d{2}/);
+    // The restored copy's days: 3 unless --days says otherwise, priced in the plan; out of 1–30 refused.
+    assert.match(plan.stdout, /for 3 days/);
+    const week = await cli(['plan', notes, '--days', '7']);
+    assert.equal(week.code, 0, week.stderr);
+    assert.match(week.stdout, /for 7 days/);
+    assert.notEqual(week.stdout, plan.stdout, 'the restored copy\'s days change the estimate');
+    const bad = await cli(['plan', notes, '--days', '31']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--days must be a whole number of days from 1 to 30, got "31"/);
 
     const out = path.join(home, 'restored');
     const r = await cli(['restore', notes, '--to', out, '--tier', 'Bulk']);
@@ -76,6 +86,23 @@ describe('freezer binary on bucket stores', () => {
     assert.ok(jobs.some((j: any) => j.statusMessage === `Restored 1 file into ${out}`), JSON.stringify(jobs));
     assert.match((await cli(['jobs'])).stdout, new RegExp(`Restored 1 file into ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
     assert.equal(sha(path.join(out, 'notes.txt')), sha(notes));
+
+    // An upload whose session was lost left a segment and no manifest: listed, deleted only when old
+    // enough; the frozen archive (with its manifest) is never among them.
+    const orphan = '20250101T000000Z-abcdefabcdef';
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+    await s3.send(new PutObjectCommand({ Bucket: 'cli-backups', Key: `home/freezer/v1/data/${orphan}/000000`, Body: randomBytes(1000), StorageClass: 'GLACIER' }));
+    const listedIncomplete = await cli(['bucket', 'incomplete', 's3://cli-backups/home']);
+    assert.equal(listedIncomplete.code, 0, listedIncomplete.stderr);
+    assert.match(listedIncomplete.stdout, new RegExp(`^${orphan}\\s+1\\s+.*abandoned$`, 'm'));
+    assert.match(listedIncomplete.stdout, /freezer bucket incomplete s3:\/\/cli-backups\/home --delete/);
+    const young = json(await cli(['bucket', 'incomplete', 's3://cli-backups/home', '--delete', '--json']));
+    assert.deepEqual([young.deleted.length, young.incomplete.map((u: any) => u.id)], [0, [orphan]], 'younger than 7 days: kept');
+    const gone = json(await cli(['bucket', 'incomplete', 's3://cli-backups/home', '--delete', '--older-than', '0', '--json']));
+    assert.deepEqual([gone.deleted.map((u: any) => u.id), gone.incomplete], [[orphan], []]);
+    assert.equal((await s3.send(new ListObjectsV2Command({ Bucket: 'cli-backups', Prefix: `home/freezer/v1/data/${orphan}/` }))).KeyCount ?? 0, 0);
+    s3.destroy();
+    assert.equal(json(await cli(['archives', 's3://cli-backups/home', '--json'])).length >= 1, true, 'the frozen archive is still there');
 
     const rm = await cli(['archive', 'remove', String(id)]);
     assert.equal(rm.code, 2);
