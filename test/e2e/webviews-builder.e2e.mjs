@@ -106,6 +106,16 @@ test('applying an empty regex filter says that no filter was entered and changes
   assert.equal(await row('notes.md').getAttribute('aria-selected'), 'true');
 });
 
+test('an invalid regex filter is named once as invalid and changes nothing', async () => {
+  await fill(frame, 'regex', '(unclosed');
+  await frame.locator('#applyRegex').click();
+  const msg = frame.locator('#message', { hasText: 'Not a valid regular expression: ' });
+  await msg.waitFor();
+  assert.doesNotMatch(await msg.textContent(), /Invalid regular expression/i, 'the reason is not prefixed twice');
+  await expectSummary('5 of 8 files selected');
+  await fill(frame, 'regex', '');
+});
+
 test('after a regex filter, clicking and double-clicking still select and unselect files', async () => {
   await fill(frame, 'regex', '\\.log$');
   await frame.locator('#applyRegex').click();

@@ -73,6 +73,10 @@ test('keys import from JSON (the original tool\'s form and ours) and export agai
   assert.match(await row.textContent(), /old cast key.*CAST-128 · legacy CBC, read-only/);
   // Legacy ciphers cannot become the default for new archives.
   assert.equal(await row.getByText('Make Default').count(), 0);
+  // The same key again: said to be there already, not "imported".
+  await fill(frame, 'importJson', legacy);
+  await frame.locator('#importKey').click();
+  await message('keyMessage', /was already in the key list: nothing new imported/);
 
   // Export it in our form and compare the bytes.
   const out = path.join(wb.workspace, 'cast-key.json');

@@ -21,6 +21,8 @@ function done(j: JobInfo): string {
   if (j.notApplied) return 'NOT APPLIED';
   if (!j.executedAt) return 'no';
   if (j.statusMessage?.startsWith('Restored ')) return j.statusMessage;
+  // A merged inventory says what it changed ("3 added, 1 gone"), as the Jobs view does.
+  if (j.action === 'InventoryRetrieval' && j.statusMessage) return `yes: ${j.statusMessage}`;
   return `yes${j.restoreTarget ? ` → ${j.restoreTarget}` : ''}`;
 }
 

@@ -218,6 +218,8 @@ describe('freezer binary', () => {
       await daemon.waitFor(/Merged the inventory of vault photos/, 30_000);
       const refreshed = json(await cli(['jobs', 'photos', '--json']));
       assert.ok(refreshed.find((j: any) => j.id === inv.id)?.executedAt, 'inventory job recorded as applied');
+      // The human table says what the merge changed, not only that it ran.
+      assert.match((await cli(['jobs', 'photos'])).stdout, /inventory .* yes: (\d+ (added|gone|updated)|no changes)/);
     } finally {
       daemon.process.kill('SIGTERM');
       const r = await daemon.exited;
