@@ -42,3 +42,21 @@ export function menuRegexes(view: string): Map<string, RegExp[]> {
 export function menuCommandsFor(view: string, contextValue: string): string[] {
   return [...menuRegexes(view)].filter(([, rs]) => rs.some((r) => r.test(contextValue))).map(([c]) => c).sort();
 }
+
+/** Runs a command as the palette would. */
+export const run = (id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<any>(id, ...args));
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Answers the open quick pick like a user: `down` times the arrow key, then Enter, until `done` settles. */
+export async function answer<T>(done: Promise<T>, down: number): Promise<T> {
+  let settled = false;
+  void done.finally(() => { settled = true; });
+  while (!settled) {
+    await sleep(400);
+    if (settled) break;
+    for (let i = 0; i < down; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  return done;
+}

@@ -12,9 +12,8 @@ import type { FileVersionNode, FrozenFileNode, FrozenFolderNode } from '../../sr
 import type { FrozenTreeNode } from '../../src/views/files/frozenFilesTree';
 import type { ArchiveNode } from '../../src/views/vaults/archiveNode';
 import type { VaultNode } from '../../src/views/vaults/vaultNode';
-import { freezerApi, menuCommandsFor, waitFor } from './support';
+import { freezerApi, menuCommandsFor, run, waitFor } from './support';
 
-const run = (id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<any>(id, ...args));
 
 describe('Freezer on the local endpoint, from the views and commands', function () {
   this.timeout(120000);

@@ -8,23 +8,7 @@ import * as vscode from 'vscode';
 import type { FreezerService } from '../../src/core/service/service';
 import type { RestoreResult } from '../../src/core/service/types';
 import type { FreezerApi } from '../../src/extension';
-import { freezerApi, waitFor } from './support';
-
-const run = (id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<any>(id, ...args));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Answers the open quick pick like a user: `down` times the arrow key, then Enter, until `done` settles. */
-async function answer<T>(done: Promise<T>, down: number): Promise<T> {
-  let settled = false;
-  void done.finally(() => { settled = true; });
-  while (!settled) {
-    await sleep(400);
-    if (settled) break;
-    for (let i = 0; i < down; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  }
-  return done;
-}
+import { answer, freezerApi, run, waitFor } from './support';
 
 describe('Freezer restores onto existing files, and a recreated catalogue', function () {
   this.timeout(120000);

@@ -10,25 +10,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { startLocalEndpoint, type LocalEndpoint } from '../../src/core/endpoint';
 import type { JobInfo } from '../../src/core/service/types';
-import { freezerApi, waitFor } from './support';
+import { answer, freezerApi, run, waitFor } from './support';
 
-const run = (id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<any>(id, ...args));
 const KEYS = ['endpoint', 'databasePath', 'uploadFolder', 'notificationQueueUrl', 'snsTopicArn'] as const;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Answers the quick pick that opens like a user: `down` times the arrow key, then Enter, until `done` settles. */
-async function answer<T>(done: Promise<T>, down: number): Promise<T> {
-  let settled = false;
-  void done.finally(() => { settled = true; });
-  while (!settled) {
-    await sleep(400);
-    if (settled) break;
-    for (let i = 0; i < down; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  }
-  return done;
-}
 
 describe('S3: no Expedited capacity offers Standard', function () {
   this.timeout(120000);
