@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../../src/core/service/embeddedEndpoint';
-import { findFile, prepareCli, runCli, tempDir, type CliResult } from './cliHarness';
+import { findFile, startCliHome, type CliHome, type CliResult } from './cliHarness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const json = <T = any>(r: CliResult): T => {
@@ -14,25 +13,20 @@ const json = <T = any>(r: CliResult): T => {
 };
 
 describe('freezer catalogue rebuild', () => {
-  let ep: EmbeddedEndpoint;
+  let h: CliHome;
   let home: string;
   let src: string;
-  const cli = (args: string[]) => runCli(args, { cwd: home });
+  const cli = (args: string[]) => h.cli(args);
 
   before(async () => {
-    await prepareCli();
-    const root = tempDir();
-    ep = await startEmbeddedEndpoint({ dir: path.join(root, 'endpoint'), jobDelays: { Standard: 500 } });
-    home = path.join(root, 'home');
-    fs.mkdirSync(home);
-    const p = ep.glacierConfigPatch;
-    fs.writeFileSync(path.join(home, 'freezer.conf'), JSON.stringify({ endpoint: p.endpoint, queue: p.queueUrl, topic: p.snsTopicArn, 'poll-time': 1 }));
-    src = path.join(root, 'work');
+    h = await startCliHome({ endpoint: { jobDelays: { Standard: 500 } } });
+    home = h.home;
+    src = path.join(h.root, 'work');
     fs.mkdirSync(path.join(src, 'deep', 'er'), { recursive: true });
     fs.writeFileSync(path.join(src, 'notes.txt'), 'v1');
     fs.writeFileSync(path.join(src, 'deep', 'er', 'data.bin'), randomBytes(100_000));
   });
-  after(async () => { await ep?.close(); });
+  after(async () => { await h?.close(); });
 
   it('brings back every archive with its files after freezer.db is deleted, with one inventory and one retrieval', async () => {
     assert.equal((await cli(['vault', 'create', 'work'])).code, 0);
