@@ -47,10 +47,10 @@ const TRAITS: StoreTraits = { kind: 'bucket', partialRestore: 'segments', invent
 /** Above this many units, one listing (RestoreStatus) is cheaper than a HEAD each. */
 const HEADS_MAX = 4;
 
-/** An S3 bucket (with an optional prefix) as a ColdStore: segments in an archive class, manifests in STANDARD (docs/S3.md). */
 /** How long a restore recorded before its requests were all sent is given to send them. */
 const REQUESTING_GRACE_MS = 10 * 60_000;
 
+/** An S3 bucket (with an optional prefix) as a ColdStore: segments in an archive class, manifests in STANDARD (docs/S3.md). */
 export class S3Store implements ColdStore {
   readonly traits = TRAITS;
   readonly location: string;
