@@ -90,7 +90,12 @@ describe('startEmbeddedEndpoint', () => {
           if (!seen) await new Promise((r) => setTimeout(r, 100));
         }
         assert.deepEqual(seen, ['before-the-kill']);
-        const taken = ep.endpoint as { url: string } | undefined; // a getter: it changed since the check above
+        // A getter: it changed since the check above. The new server may answer a moment before it is recorded.
+        let taken = ep.endpoint as { url: string } | undefined;
+        while (!taken && Date.now() < end) {
+          await new Promise((r) => setTimeout(r, 50));
+          taken = ep.endpoint as { url: string } | undefined;
+        }
         assert.ok(taken, 'this process runs the endpoint now');
         assert.equal(taken.url, url, 'on the same port');
         await clients.glacier.send(new CreateVaultCommand({ accountId: '-', vaultName: 'after-the-kill' }));
